@@ -1,0 +1,29 @@
+"""aftersales-training: an LTI 1.3 tool for after-sales service training."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app. ``overrides`` are settings fields (tests pass a database URL)."""
+    from lti_tool import db, errors, i18n, security, websession
+    from lti_tool.home import bp as home_bp
+    from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.settings import load_settings
+
+    settings = load_settings(overrides)
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
+    app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = settings.resolved_secret_key()
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # bound to the session, which expires
+
+    db.init_app(app)
+    websession.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(lti_bp)
+    return app

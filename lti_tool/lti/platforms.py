@@ -1,0 +1,84 @@
+"""Registering, listing and removing LMS platforms and their deployments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlparse
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from lti_tool.lti.models import Deployment, Platform
+
+
+class PlatformError(ValueError):
+    pass
+
+
+def _check_url(name: str, url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise PlatformError(f"{name} must be an http(s) URL, got {url!r}")
+    return url
+
+
+def find(session: Session, issuer: str, client_id: str) -> Platform | None:
+    return session.scalars(
+        select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
+    ).first()
+
+
+def add(
+    session: Session,
+    *,
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    deployment_ids: Iterable[str] = (),
+    name: str = "",
+    auth_audience: str | None = None,
+    product_family: str = "",
+) -> Platform:
+    """Create the platform, or update it and add deployments if it exists."""
+    if not issuer or not client_id:
+        raise PlatformError("issuer and client id are required")
+    for label, url in (("auth login URL", auth_login_url), ("token URL", auth_token_url), ("JWKS URL", key_set_url)):
+        _check_url(label, url)
+    platform = find(session, issuer, client_id)
+    if platform is None:
+        platform = Platform(issuer=issuer, client_id=client_id)
+        session.add(platform)
+    platform.name = name or platform.name or urlparse(issuer).netloc or issuer
+    platform.auth_login_url = auth_login_url
+    platform.auth_token_url = auth_token_url
+    platform.key_set_url = key_set_url
+    platform.auth_audience = auth_audience
+    platform.product_family = product_family or platform.product_family or ""
+    platform.active = True
+    session.flush()
+    known = {d.deployment_id for d in platform.deployments}
+    for deployment_id in deployment_ids:
+        if deployment_id and deployment_id not in known:
+            platform.deployments.append(Deployment(deployment_id=deployment_id))
+            known.add(deployment_id)
+    session.flush()
+    return platform
+
+
+def all_platforms(session: Session) -> list[Platform]:
+    return list(
+        session.scalars(
+            select(Platform).options(selectinload(Platform.deployments)).order_by(Platform.id)
+        )
+    )
+
+
+def remove(session: Session, platform_id: int) -> bool:
+    platform = session.get(Platform, platform_id)
+    if platform is None:
+        return False
+    session.delete(platform)
+    session.flush()
+    return True

@@ -1,0 +1,7 @@
+"""Imports every feature's models, so that Alembic and ``db check`` see them all.
+
+A feature that adds models adds one import line here.
+"""
+
+from lti_tool.db import Base  # noqa: F401
+from lti_tool.lti import models as lti_models  # noqa: F401

@@ -1,0 +1,46 @@
+"""Run gunicorn from code, with the background worker beside it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from lti_tool import create_app
+
+        return create_app()
+
+
+def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> None:
+    worker = None
+    if with_worker and os.environ.get("AFTERSALES_EMBEDDED_WORKER", "true").lower() != "false":
+        worker = subprocess.Popen([sys.executable, "-m", "lti_tool.jobs.worker"])
+    try:
+        _Gunicorn(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": 4,
+                "worker_class": "gthread",
+                "accesslog": "-",
+                "timeout": 60,
+                "graceful_timeout": 20,
+            }
+        ).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)

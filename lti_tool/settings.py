@@ -1,0 +1,79 @@
+"""Typed settings, read from ``AFTERSALES_*`` environment variables in one place.
+
+Nested values use ``__``: ``AFTERSALES_LRS_TARGETS='[{"name": "ralph", ...}]'`` or
+``AFTERSALES_DATABASE_URL=postgresql+psycopg://...``. Nothing here reads Flask.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class LrsTarget(BaseModel):
+    """One Learning Record Store that statements are forwarded to."""
+
+    name: str
+    endpoint: str  # the xAPI base, e.g. https://lrs.example.com/xAPI/
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    version: str = "1.0.3"
+    timeout_seconds: float = 10.0
+    batch_size: int = 100
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AFTERSALES_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    instance_path: Path = Path("instance")
+    database_url: str = ""  # empty: SQLite in the instance folder
+    public_base_url: str = "http://127.0.0.1:5000"
+    secret_key: SecretStr = SecretStr("")  # empty: generated once, kept in the instance folder
+    default_locale: str = "zh_CN"
+    # Extra LTI roles (full URIs or short names) that make a user HR, besides
+    # institution Administrator.
+    hr_roles: list[str] = Field(default_factory=list)
+    # Launch validation.
+    jwt_leeway_seconds: int = 60
+    launch_state_ttl_seconds: int = 600
+    jwks_cache_seconds: int = 3600
+    http_timeout_seconds: float = 10.0
+    http_retries: int = 2
+    session_ttl_seconds: int = 8 * 3600
+    # xAPI: forwarding targets, and the credentials of the local Statements API.
+    lrs_targets: list[LrsTarget] = Field(default_factory=list)
+    xapi_store_username: str = "xapi"
+    xapi_store_password: SecretStr = SecretStr("")
+    # The in-process worker that drains outboxes in the embedded default.
+    embedded_worker: bool = True
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.instance_path / 'aftersales.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, else one generated at first start and kept on disk."""
+        if self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.instance_path / "secret_key"
+        if not path.exists():
+            self.instance_path.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def load_settings(overrides: dict | None = None) -> Settings:
+    return Settings(**(overrides or {}))

@@ -1,0 +1,121 @@
+"""Server-side sessions in the database, carried by a cookie or, inside an LMS iframe
+whose browser blocks third-party cookies, by a token in the URL and forms.
+
+Every web process reads the same table, so several gunicorn workers share sessions.
+Only a hash of the session token is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import Flask, request
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import delete
+from werkzeug.datastructures import CallbackDict
+
+from lti_tool.db import get_db, utcnow
+
+COOKIE_NAME = "ast_session"
+TOKEN_PARAM = "_s"  # query or form field carrying the session when cookies are blocked
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class DbSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, token: str | None = None, via_token: bool = False):
+        def on_update(_self):
+            _self.modified = True
+
+        super().__init__(initial, on_update)
+        self.token = token
+        self.via_token = via_token
+        self.modified = False
+        self.old_token: str | None = None
+
+    def regenerate(self, via_token: bool = False) -> str:
+        """Issue a new token (at login) so a planted session id is never reused."""
+        self.old_token, self.token = self.token, secrets.token_urlsafe(32)
+        self.via_token = via_token
+        self.modified = True
+        return self.token
+
+
+class DbSessionInterface(SessionInterface):
+    def _token_from_request(self) -> tuple[str | None, bool]:
+        token = request.cookies.get(COOKIE_NAME)
+        if token:
+            return token, False
+        token = request.args.get(TOKEN_PARAM) or request.form.get(TOKEN_PARAM) or request.headers.get("X-Session-Token")
+        return (token, True) if token else (None, False)
+
+    def open_session(self, app: Flask, request_):
+        from lti_tool.lti.models import WebSession
+
+        token, via_token = self._token_from_request()
+        if token and len(token) < 200:
+            with get_db(app).sessionmaker() as s:
+                row = s.get(WebSession, _hash(token))
+                if row is not None and row.expires_at > utcnow():
+                    return DbSession(dict(row.data), token=token, via_token=via_token)
+        return DbSession()
+
+    def save_session(self, app: Flask, session: DbSession, response) -> None:
+        from lti_tool.lti.models import WebSession
+
+        if not session.modified:
+            return
+        settings = app.config["SETTINGS"]
+        with get_db(app).sessionmaker.begin() as s:
+            stale = [t for t in (session.old_token, None if session else session.token) if t]
+            if stale:
+                s.execute(delete(WebSession).where(WebSession.id_hash.in_([_hash(t) for t in stale])))
+            if not session:
+                response.delete_cookie(COOKIE_NAME, path="/")
+                return
+            if not session.token:
+                session.token = secrets.token_urlsafe(32)
+            s.merge(
+                WebSession(
+                    id_hash=_hash(session.token),
+                    data=dict(session),
+                    expires_at=utcnow() + timedelta(seconds=settings.session_ttl_seconds),
+                )
+            )
+        secure = request.is_secure
+        response.set_cookie(
+            COOKIE_NAME,
+            session.token,
+            httponly=True,
+            secure=secure,
+            samesite="None" if secure else "Lax",
+            max_age=settings.session_ttl_seconds,
+            path="/",
+        )
+
+
+def current_token() -> str | None:
+    """The session token to put in URLs when the session travels without a cookie."""
+    from flask import session
+
+    if getattr(session, "via_token", False):
+        return session.token
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = DbSessionInterface()
+
+    @app.url_defaults
+    def _carry_token(endpoint, values):
+        token = current_token()
+        if token and TOKEN_PARAM not in values and not endpoint.endswith("static"):
+            values[TOKEN_PARAM] = token
+
+    @app.context_processor
+    def _session_field():
+        return {"session_token": current_token(), "session_param": TOKEN_PARAM}

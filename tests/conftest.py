@@ -1,0 +1,100 @@
+"""Fixtures: a real database per test (SQLite and PostgreSQL), the app, a live server.
+
+Every test that takes ``app`` runs twice: on SQLite and on the PostgreSQL server the
+test run starts. Each test gets a fresh database cloned from one migrated by Alembic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from lti_tool import create_app, migrate
+from lti_tool.db import get_db
+from tests.support.live import LiveServer
+from tests.support.postgres import PostgresServer, free_port
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    server = PostgresServer().start()
+    template = "aftersales_template"
+    server.execute(f"CREATE DATABASE {template}")
+    engine = create_engine(server.url(template))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    engine = create_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server = request.getfixturevalue("postgres")
+    name = f"t{next(_counter)}_{abs(hash(request.node.nodeid)) % 10**8}"
+    server.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
+    yield server.url(name)
+    server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def tool_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def settings_overrides(database_url, tmp_path, tool_port) -> dict:
+    """Settings for the app under test; a test may extend this dict before ``app``."""
+    return {
+        "database_url": database_url,
+        "instance_path": tmp_path / "instance",
+        "public_base_url": f"http://127.0.0.1:{tool_port}",
+        "secret_key": "test-secret-key-not-for-production",
+        "embedded_worker": False,
+    }
+
+
+@pytest.fixture
+def app(settings_overrides):
+    app = create_app(settings_overrides)
+    app.config["TESTING"] = True
+    yield app
+    get_db(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app):
+    """A session for arranging and asserting outside requests (commits explicitly)."""
+    with get_db(app).sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+def live_tool(app, tool_port):
+    server = LiveServer(app, tool_port).start()
+    yield server
+    server.stop()
