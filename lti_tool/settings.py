@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
     xapi_store_username: str = "xapi"
     xapi_store_password: SecretStr = SecretStr("")
+    # The course library folder; empty: the bundled content/ folder.
+    content_path: Path | None = None
     # The in-process worker that drains outboxes in the embedded default.
     embedded_worker: bool = True
 
@@ -62,6 +64,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.instance_path / 'aftersales.db').resolve()}"
+
+    @property
+    def resolved_content_path(self) -> Path:
+        if self.content_path:
+            return self.content_path
+        return Path(__file__).resolve().parents[1] / "content"
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated at first start and kept on disk."""

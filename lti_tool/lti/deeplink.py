@@ -1,0 +1,109 @@
+"""Deep Linking 2.0: an instructor picks courses, quizzes, practical tasks or classroom
+sessions from our catalogue; we return signed ltiResourceLink items to the LMS."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.lineitem import LineItem
+
+from lti_tool import auth, db
+from lti_tool.errors import UserError
+from lti_tool.lti import roles
+from lti_tool.lti.models import Platform
+from lti_tool.lti.toolconf import registration_for
+
+bp = Blueprint("deeplink", __name__, url_prefix="/lti/deeplink", template_folder="templates")
+
+GRADED_KINDS = {"course", "quiz", "practical"}
+
+
+def catalogue_items() -> list:
+    from lti_tool.catalog.library import load_library
+
+    return list(load_library(current_app.config["SETTINGS"].resolved_content_path).items())
+
+
+class _Resource(DeepLinkResource):
+    text: str | None = None
+
+    def to_dict(self):
+        data = super().to_dict()
+        if self.text:
+            data["text"] = self.text
+        return data
+
+
+class _DeepLink(DeepLink):
+    def get_message_jwt(self, resources):
+        message = super().get_message_jwt(resources)
+        data_claim = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
+        if message.get(data_claim) is None:
+            message.pop(data_claim, None)  # echo data only when the platform sent some
+        return message
+
+
+def content_item(item, locale: str, launch_url: str) -> _Resource:
+    resource = _Resource()
+    resource.set_title(item.title(locale)).set_url(launch_url)
+    resource.set_custom_params({"item_kind": item.kind, "item_id": item.id})
+    resource.text = item.description(locale) or None
+    if item.kind in GRADED_KINDS:
+        resource.set_lineitem(
+            LineItem()
+            .set_score_maximum(item.score_maximum)
+            .set_label(item.title(locale))
+            .set_resource_id(item.id)
+            .set_tag(item.kind)
+        )
+    return resource
+
+
+def _deep_link_session() -> dict:
+    data = session.get("deep_link")
+    if not data:
+        raise UserError(_("Choose content from the course's “Select content” button in your LMS."), 400)
+    return data
+
+
+@bp.get("/")
+@auth.require_role(roles.INSTRUCTOR, roles.HR)
+def picker():
+    settings = _deep_link_session()["settings"]
+    return render_template(
+        "lti/deeplink_picker.html",
+        items=catalogue_items(),
+        locale=str(get_locale()),
+        accept_multiple=settings.get("accept_multiple", True) is not False,
+    )
+
+
+@bp.post("/")
+@auth.require_role(roles.INSTRUCTOR, roles.HR)
+def respond():
+    data = _deep_link_session()
+    chosen = request.form.getlist("item")
+    by_id = {f"{i.kind}:{i.id}": i for i in catalogue_items()}
+    unknown = [c for c in chosen if c not in by_id]
+    if unknown or not chosen:
+        raise UserError(_("Choose at least one item from the list."), 422)
+    if len(chosen) > 1 and data["settings"].get("accept_multiple") is False:
+        raise UserError(_("Your LMS accepts one item at a time here."), 422)
+    actor = auth.current_actor()
+    platform = db.session().get(Platform, actor.platform_id)
+    base = current_app.config["SETTINGS"].public_base_url
+    locale = "zh-CN" if str(get_locale()) == "zh_CN" else "en"
+    resources = [content_item(by_id[c], str(get_locale()), f"{base}/lti/launch") for c in chosen]
+    deep_link = _DeepLink(registration_for(db.session(), platform), data["deployment_id"], data["settings"])
+    token = deep_link.get_response_jwt(resources)
+    session.pop("deep_link", None)
+    return render_template(
+        "lti/deeplink_return.html",
+        return_url=data["settings"]["deep_link_return_url"],
+        jwt=token,
+        count=len(resources),
+        lang=locale,
+    )

@@ -1,0 +1,155 @@
+"""LTI Dynamic Registration 1.0, as Moodle 4.x / 5.x drives it, on pylti1p3next.
+
+The platform opens ``/lti/register?openid_configuration=…&registration_token=…``.
+We fetch its OpenID configuration, check it is an LTI platform whose issuer owns
+that URL, POST our tool configuration with the registration token, store the
+platform and deployment we are given, and tell the platform to close the window.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import requests
+from pylti1p3.dynamic_registration import DynamicRegistration
+from pylti1p3.exception import LtiException
+from sqlalchemy.orm import Session
+
+from lti_tool.lti import platforms
+from lti_tool.lti.models import Platform
+
+PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+SCOPES = [
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+]
+
+
+class RegistrationFailed(Exception):
+    pass
+
+
+class ToolRegistration(DynamicRegistration):
+    client_name = "After-sales training 售后培训"
+    description = "Lessons, quizzes, practical assessments, attendance and certificates for after-sales service staff."
+
+    def __init__(self, session: Session, http: requests.Session, base_url: str,
+                 openid_configuration: str, registration_token: str | None) -> None:
+        self.session, self.http, self.base_url = session, http, base_url
+        self.openid_configuration_url = openid_configuration
+        self.registration_token = registration_token
+        self.platform: Platform | None = None
+
+    # -- what we tell the platform ------------------------------------------------
+    def get_request_session(self):
+        return _NonClosing(self.http)
+
+    def get_initiate_login_uri(self):
+        return f"{self.base_url}/lti/login"
+
+    def get_jwks_uri(self):
+        return f"{self.base_url}/lti/jwks"
+
+    def get_redirect_uris(self):
+        return [f"{self.base_url}/lti/launch"]
+
+    def get_target_link_uri(self):
+        return f"{self.base_url}/lti/launch"
+
+    def get_domain(self):
+        return urlparse(self.get_target_link_uri()).netloc
+
+    def get_logo_uri(self):
+        return f"{self.base_url}/static/logo.svg"
+
+    def get_scopes(self):
+        return SCOPES
+
+    def get_claims(self):
+        return ["iss", "sub", "name", "given_name", "family_name", "email", "locale"]
+
+    def get_messages(self):
+        return [
+            {
+                "type": "LtiDeepLinkingRequest",
+                "target_link_uri": self.get_target_link_uri(),
+                "label": "After-sales training",
+                "label#zh-CN": "售后培训",
+                "placements": ["ContentArea"],
+            },
+            {"type": "LtiResourceLinkRequest", "target_link_uri": self.get_target_link_uri()},
+        ]
+
+    def get_openid_configuration_endpoint(self):
+        return self.openid_configuration_url
+
+    def get_registration_token(self):
+        return self.registration_token
+
+    # -- checks pylti1p3next leaves to asserts -----------------------------------------
+    def get_openid_configuration(self):
+        try:
+            response = self.http.get(self.openid_configuration_url, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            config = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise RegistrationFailed(f"could not read the platform's OpenID configuration: {exc}") from exc
+        if not isinstance(config, dict):
+            raise RegistrationFailed("the OpenID configuration is not a JSON object")
+        issuer = config.get("issuer", "")
+        if not issuer or not self.openid_configuration_url.startswith(issuer.rstrip("/")):
+            raise RegistrationFailed("the OpenID configuration's issuer does not own its URL")
+        for field in ("registration_endpoint", "authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not config.get(field):
+                raise RegistrationFailed(f"the OpenID configuration has no {field}")
+        if PLATFORM_CONFIG not in config:
+            raise RegistrationFailed("the OpenID configuration is not an LTI platform's")
+        return config
+
+    def complete_registration(self, openid_configuration, openid_registration):
+        tool_config = openid_registration.get(TOOL_CONFIG) or {}
+        client_id = openid_registration.get("client_id")
+        if not client_id:
+            raise RegistrationFailed("the platform returned no client_id")
+        platform_config = openid_configuration.get(PLATFORM_CONFIG) or {}
+        deployment = tool_config.get("deployment_id")
+        self.platform = platforms.add(
+            self.session,
+            issuer=openid_configuration["issuer"],
+            client_id=str(client_id),
+            auth_login_url=openid_configuration["authorization_endpoint"],
+            auth_token_url=openid_configuration["token_endpoint"],
+            key_set_url=openid_configuration["jwks_uri"],
+            deployment_ids=[str(deployment)] if deployment else [],
+            name=platform_config.get("product_family_code", "") or openid_configuration["issuer"],
+            auth_audience=openid_configuration.get("authorization_server"),
+            product_family=platform_config.get("product_family_code", ""),
+        )
+        return self.platform
+
+    def run(self) -> Platform:
+        if not self.openid_configuration_url:
+            raise RegistrationFailed("the registration request has no openid_configuration")
+        try:
+            self.register()
+        except (LtiException, AssertionError, requests.RequestException, platforms.PlatformError) as exc:
+            raise RegistrationFailed(str(exc)) from exc
+        assert self.platform is not None
+        return self.platform
+
+
+class _NonClosing:
+    """pylti1p3next closes the session it is given; ours is shared and kept."""
+
+    def __init__(self, http: requests.Session) -> None:
+        self.http = http
+
+    def __enter__(self):
+        return self.http
+
+    def __exit__(self, *exc):
+        return False
