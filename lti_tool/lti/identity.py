@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -25,11 +26,15 @@ class LaunchIdentity:
 
 
 def _get_or_create(session: Session, model, defaults: dict | None = None, **keys):
+    """The row with ``keys``; two first launches at once both end up with the same row."""
     row = session.scalars(select(model).filter_by(**keys)).first()
     if row is None:
-        row = model(**keys, **(defaults or {}))
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():
+                row = model(**keys, **(defaults or {}))
+                session.add(row)
+        except IntegrityError:  # a concurrent launch created it first
+            row = session.scalars(select(model).filter_by(**keys)).one()
     return row
 
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import requests
 from jwcrypto.jwk import JWK
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.db import utcnow
@@ -32,8 +34,12 @@ def _fetch(http: requests.Session, url: str) -> dict:
 
 def _store(factory: sessionmaker[Session], url: str, keys: dict) -> None:
     # The cache is not launch data: it is kept even when the launch is refused.
-    with factory.begin() as s:
-        s.merge(JwksCache(url=url, keys=keys, fetched_at=utcnow()))
+    try:
+        with factory.begin() as s:
+            s.merge(JwksCache(url=url, keys=keys, fetched_at=utcnow()))
+    except IntegrityError:  # another process stored it at the same moment
+        with factory.begin() as s:
+            s.execute(update(JwksCache).where(JwksCache.url == url).values(keys=keys, fetched_at=utcnow()))
 
 
 def _find(keys: dict, kid: str) -> dict | None:

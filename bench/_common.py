@@ -1,0 +1,97 @@
+"""Shared pieces of the benchmarks: servers on 127.0.0.1, a bounded load loop, figures."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PLAIN_APP = """
+from flask import Flask, redirect, request
+app = Flask(__name__)
+
+@app.get("/plain/start")
+def start():
+    return redirect("/plain/next?state=" + "s" * 43, 302)
+
+@app.post("/plain/next")
+def next_():
+    return redirect("/plain/page", 303)
+
+@app.get("/plain/page")
+def page():
+    return "<!doctype html><title>plain</title><p>plain page</p>"
+"""
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None = None) -> subprocess.Popen:
+    cmd = [
+        sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+        "--log-level", "warning",
+    ]
+    return subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd or ROOT)
+
+
+def run_load(one_iteration, concurrency: int, seconds: float, max_iterations: int) -> dict:
+    """Run ``one_iteration(session)`` from ``concurrency`` threads for a bounded time."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    counter = {"n": 0}
+
+    def worker() -> None:
+        session = requests.Session()
+        while time.monotonic() < stop_at:
+            with lock:
+                if counter["n"] >= max_iterations:
+                    return
+                counter["n"] += 1
+            started = time.perf_counter()
+            try:
+                one_iteration(session)
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                with lock:
+                    errors.append(repr(exc)[:200])
+                session = requests.Session()
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - started)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for _ in range(concurrency):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "done": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:3],
+        "per_second": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+    }
