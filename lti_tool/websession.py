@@ -56,6 +56,8 @@ class DbSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request_):
         from lti_tool.lti.models import WebSession
 
+        if request_.path.startswith(f"{app.static_url_path}/"):
+            return DbSession()  # static files never need the session: no query
         token, via_token = self._token_from_request()
         if token and len(token) < 200:
             with get_db(app).sessionmaker() as s:
