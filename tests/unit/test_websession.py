@@ -1,0 +1,85 @@
+"""Server-side sessions: shared through the database, carried by cookie or token."""
+
+from datetime import timedelta
+
+from flask import Blueprint, session
+
+from lti_tool.db import get_db, utcnow
+from lti_tool.lti.models import WebSession
+from lti_tool.websession import COOKIE_NAME, TOKEN_PARAM
+
+
+def _add_probe_routes(app):
+    bp = Blueprint("probe", __name__)
+
+    @bp.get("/probe/set/<value>")
+    def set_value(value):
+        session["value"] = value
+        return "ok"
+
+    @bp.get("/probe/login")
+    def login():
+        session.regenerate(via_token=True)
+        session["value"] = "signed-in"
+        from flask import url_for
+
+        return url_for("probe.get_value")
+
+    @bp.get("/probe/get")
+    def get_value():
+        return session.get("value", "-")
+
+    app.register_blueprint(bp)
+
+
+def test_session_is_kept_in_the_database_and_read_by_cookie(app, db_session):
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/hello")
+    assert client.get("/probe/get").get_data(as_text=True) == "hello"
+    assert db_session.query(WebSession).count() == 1
+    # Another app instance on the same database (another gunicorn worker) sees it.
+    from lti_tool import create_app
+
+    other = create_app({"database_url": app.config["SETTINGS"].database_url, "instance_path": app.instance_path, "secret_key": "x"})
+    _add_probe_routes(other)
+    token = client.get_cookie(COOKIE_NAME).value
+    other_client = other.test_client()
+    other_client.set_cookie(COOKIE_NAME, token)
+    assert other_client.get("/probe/get").get_data(as_text=True) == "hello"
+    get_db(other).engine.dispose()
+
+
+def test_a_regenerated_session_travels_as_a_token_in_links_and_drops_the_old_row(app, db_session):
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/planted")
+    planted = client.get_cookie(COOKIE_NAME).value
+    link = client.get("/probe/login").get_data(as_text=True)
+    assert f"{TOKEN_PARAM}=" in link  # url_for carries the session without cookies
+    fresh = app.test_client()  # a browser that keeps no cookies
+    assert fresh.get(link).get_data(as_text=True) == "signed-in"
+    # The planted id no longer opens anything.
+    stale = app.test_client()
+    stale.set_cookie(COOKIE_NAME, planted)
+    assert stale.get("/probe/get").get_data(as_text=True) == "-"
+
+
+def test_an_expired_session_is_not_used(app, db_session):
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/old")
+    row = db_session.query(WebSession).one()
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db_session.commit()
+    assert client.get("/probe/get").get_data(as_text=True) == "-"
+
+
+def test_cookies_are_secure_and_cross_site_behind_https(app):
+    _add_probe_routes(app)
+    client = app.test_client()
+    response = client.get("/probe/set/x", headers={"X-Forwarded-Proto": "https"})
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "SameSite=None" in cookie and "HttpOnly" in cookie
+    plain = app.test_client().get("/probe/set/x").headers["Set-Cookie"]
+    assert "Secure" not in plain and "SameSite=Lax" in plain
