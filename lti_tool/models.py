@@ -4,4 +4,5 @@ A feature that adds models adds one import line here.
 """
 
 from lti_tool.db import Base  # noqa: F401
+from lti_tool.lti import ags_models  # noqa: F401
 from lti_tool.lti import models as lti_models  # noqa: F401

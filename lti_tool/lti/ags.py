@@ -1,0 +1,140 @@
+"""Grades to the LMS: scores are written to an outbox with the result they report,
+and the worker delivers them through AGS, surviving an LMS outage.
+
+Moodle nulls a score whose gradingProgress is not FullyGraded, so PendingManual is
+sent only to platforms that honour it (Canvas); everyone gets FullyGraded with the
+final score once grading is done. A newer score for the same learner and item
+supersedes one still waiting.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timedelta
+
+from flask import Flask
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lti_tool.db import get_db, utcnow
+from lti_tool.lti.ags_models import DELIVERED, PARKED, PENDING, SUPERSEDED, ScoreDelivery, ScoreOutbox
+from lti_tool.lti.http import session_from_settings
+from lti_tool.lti.models import Context, Platform, ResourceLink, User
+from lti_tool.lti.services import PlatformServices, ServiceError
+
+log = logging.getLogger(__name__)
+
+FULLY_GRADED, PENDING_MANUAL = "FullyGraded", "PendingManual"
+MAX_BACKOFF_SECONDS = 3600
+PLATFORMS_HONOURING_PENDING_MANUAL = {"canvas"}
+
+
+def honours_pending_manual(platform: Platform) -> bool:
+    return platform.product_family.lower() in PLATFORMS_HONOURING_PENDING_MANUAL
+
+
+def enqueue_score(
+    session: Session, *, resource_link: ResourceLink, user: User, resource_id: str, label: str,
+    score_given: float | None, score_maximum: float, activity_progress: str, grading_progress: str,
+    scored_at: datetime, comment: str | None = None, source: dict | None = None,
+) -> ScoreOutbox | None:
+    """Queue a score in the caller's transaction (flush only). Returns None when this
+    platform must not be sent this kind of score (PendingManual to Moodle)."""
+    platform = resource_link.context.deployment.platform
+    if grading_progress == PENDING_MANUAL and not honours_pending_manual(platform):
+        return None
+    session.execute(
+        update(ScoreOutbox)
+        .where(ScoreOutbox.resource_link_id == resource_link.id, ScoreOutbox.user_id == user.id,
+               ScoreOutbox.status == PENDING)
+        .values(status=SUPERSEDED)
+    )
+    row = ScoreOutbox(
+        resource_link_id=resource_link.id, user_id=user.id, resource_id=resource_id, label=label[:255],
+        score_given=score_given, score_maximum=score_maximum, activity_progress=activity_progress,
+        grading_progress=grading_progress, comment=comment, scored_at=scored_at, status=PENDING,
+        attempts=0, next_attempt_at=utcnow(), source=source or {},
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential backoff with full jitter, capped at an hour."""
+    return random.uniform(0, min(MAX_BACKOFF_SECONDS, 5 * 2 ** min(attempts, 12)))
+
+
+def _claim(session: Session) -> ScoreOutbox | None:
+    return session.scalars(
+        select(ScoreOutbox)
+        .where(ScoreOutbox.status == PENDING, ScoreOutbox.next_attempt_at <= utcnow())
+        .order_by(ScoreOutbox.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def _lineitem_url(services: PlatformServices, row: ScoreOutbox, link: ResourceLink, context: Context) -> str:
+    if link.lineitem_url:
+        return link.lineitem_url
+    if not context.ags_lineitems_url:
+        raise ServiceError("the LMS offers no gradebook service (AGS) in this course", 400)
+    link.lineitem_url = services.find_or_create_lineitem(
+        context.ags_lineitems_url, resource_id=row.resource_id, label=row.label,
+        score_maximum=row.score_maximum, resource_link_id=link.lms_resource_link_id,
+        scopes=context.ags_scopes or None,
+    )
+    return link.lineitem_url
+
+
+def deliver_one(app: Flask, http, services_cache: dict) -> bool:
+    """Deliver the oldest due score; False when none is due."""
+    factory = get_db(app).sessionmaker
+    with factory.begin() as session:
+        row = _claim(session)
+        if row is None:
+            return False
+        link = row.resource_link
+        context = link.context
+        platform = context.deployment.platform
+        if platform.id not in services_cache:
+            services_cache[platform.id] = PlatformServices.build(session, factory, platform, http)
+        services = services_cache[platform.id]
+        row.attempts += 1
+        try:
+            url = _lineitem_url(services, row, link, context)
+            services.put_score(
+                url, user_id=row.user.sub, score_given=row.score_given, score_maximum=row.score_maximum,
+                activity_progress=row.activity_progress, grading_progress=row.grading_progress,
+                timestamp=row.scored_at, comment=row.comment, scopes=context.ags_scopes or None,
+            )
+        except ServiceError as exc:
+            row.last_error = str(exc)[:2000]
+            if exc.retryable:
+                row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds(row.attempts))
+            else:
+                row.status = PARKED
+            session.add(ScoreDelivery(outbox_id=row.id, ok=False, status_code=exc.status, message=row.last_error))
+            log.warning("score %s not delivered (%s): %s", row.id, "will retry" if exc.retryable else "parked", exc)
+            return True
+        row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
+        session.add(ScoreDelivery(outbox_id=row.id, ok=True, status_code=200, message=""))
+        return True
+
+
+def deliver_scores(app: Flask, limit: int = 100) -> int:
+    """One bounded pass of the worker: deliver up to ``limit`` due scores."""
+    http = app.extensions.get("lti_http") or session_from_settings(app.config["SETTINGS"])
+    cache: dict = {}
+    done = 0
+    while done < limit and deliver_one(app, http, cache):
+        done += 1
+    return done
+
+
+def init_app(app: Flask) -> None:
+    from lti_tool.jobs import register_drainer
+
+    register_drainer("ags-scores", deliver_scores)
