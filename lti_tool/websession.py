@@ -35,6 +35,7 @@ class DbSession(CallbackDict, SessionMixin):
         self.token = token
         self.via_token = via_token
         self.modified = False
+        self.loaded = token is not None  # read from a stored row
         self.old_token: str | None = None
 
     def regenerate(self, via_token: bool = False) -> str:
@@ -81,13 +82,15 @@ class DbSessionInterface(SessionInterface):
                 return
             if not session.token:
                 session.token = secrets.token_urlsafe(32)
-            s.merge(
-                WebSession(
-                    id_hash=_hash(session.token),
-                    data=dict(session),
-                    expires_at=utcnow() + timedelta(seconds=settings.session_ttl_seconds),
-                )
+            row = WebSession(
+                id_hash=_hash(session.token),
+                data=dict(session),
+                expires_at=utcnow() + timedelta(seconds=settings.session_ttl_seconds),
             )
+            if session.old_token or not session.loaded:
+                s.add(row)  # a token just issued has no row yet: no need to look
+            else:
+                s.merge(row)
         secure = request.is_secure
         response.set_cookie(
             COOKIE_NAME,

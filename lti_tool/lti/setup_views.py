@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 
 from lti_tool import db
 from lti_tool.errors import UserError
@@ -22,9 +23,9 @@ def register():
     registration_token = request.args.get("registration_token") or None
     if not openid_configuration:
         raise UserError(
-            "Open this address from your LMS's “Add LTI Advantage” (Dynamic Registration) screen; "
-            "it needs the platform's openid_configuration.",
+            _("Open this address from your LMS's “Add LTI Advantage” (Dynamic Registration) screen."),
             400,
+            hint=_("The request has no openid_configuration parameter."),
         )
     base = current_app.config["SETTINGS"].public_base_url
     try:
@@ -33,7 +34,9 @@ def register():
         ).run()
     except RegistrationFailed as exc:
         log.warning("dynamic registration failed: %s", exc)
-        raise UserError(f"The registration did not complete: {exc}", 502) from exc
+        raise UserError(
+            _("The registration did not complete. Try again from your LMS."), 502, hint=str(exc)
+        ) from exc
     log.info("registered platform %s client %s", platform.issuer, platform.client_id)
     return render_template("lti/registered.html", platform=platform)
 
