@@ -20,8 +20,12 @@ class _Gunicorn(BaseApplication):
 
     def load(self):
         from lti_tool import create_app
+        from lti_tool.ops import configure_logging
 
-        return create_app()
+        app = create_app()
+        settings = app.config["SETTINGS"]
+        configure_logging(settings.log_format, settings.log_level)
+        return app
 
 
 def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> None:

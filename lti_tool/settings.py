@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     xapi_store_password: SecretStr = SecretStr("")
     # The course library folder; empty: the bundled content/ folder.
     content_path: Path | None = None
+    # Logs: "text" for a terminal, "json" (one object a line, with request ids) for production.
+    log_format: str = "text"
+    log_level: str = "INFO"
     # The in-process worker that drains outboxes in the embedded default.
     embedded_worker: bool = True
 

@@ -10,7 +10,10 @@ from lti_tool.jobs import run_once
 
 
 def main(idle_seconds: float = 1.0) -> None:
+    from lti_tool.ops import configure_logging
+
     app = create_app()
+    configure_logging(app.config["SETTINGS"].log_format, app.config["SETTINGS"].log_level)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
