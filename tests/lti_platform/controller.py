@@ -1,0 +1,309 @@
+"""``TestPlatform``: a Moodle- or Canvas-like LTI 1.3 platform served over real HTTP
+on 127.0.0.1, with the Python API tests use to arrange and inspect it."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from contextlib import contextmanager
+from urllib.parse import urlencode, urlparse
+
+from tests.lti_platform import constants as c
+from tests.lti_platform import flows
+from tests.lti_platform.claims import apply_overrides, build_claims, encode
+from tests.lti_platform.keys import KeyRing
+from tests.lti_platform.model import (
+    SEED_LINKS, SEED_USERS, Course, Ids, LineItem, Member, PendingDeepLink, PlatformUser, ResourceLink, ToolClient,
+)
+from tests.lti_platform.records import Records
+from tests.support.live import LiveServer
+from tests.support.postgres import free_port
+
+FAMILIES = {"moodle": "4.5.1 (Build: 20250609)", "canvas": "cloud"}
+
+
+class TestPlatform(Records):
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        name: str = "Moodle-like",
+        product_family: str = "moodle",
+        *,
+        tool_base_url: str | None = None,
+        port: int | None = None,
+        issuer: str | None = None,
+        login_method: str = "post",
+        storage_target: str | None = None,
+        seed: bool = True,
+    ) -> None:
+        if product_family not in FAMILIES:
+            raise ValueError(f"product_family must be one of {sorted(FAMILIES)}")
+        if login_method not in ("post", "get"):
+            raise ValueError("login_method is 'post' (auto-submitted form) or 'get' (302)")
+        super().__init__()
+        self.name, self.product_family, self.version = name, product_family, FAMILIES[product_family]
+        self.port = port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.issuer = issuer or self.base_url
+        self.login_method, self.storage_target = login_method, storage_target
+        self.guid = str(uuid.uuid4())
+        self.lock = threading.RLock()
+        self.keys = KeyRing()
+        self.ids = Ids(product_family)
+        self.id_token_ttl = 60 if product_family == "moodle" else 3600  # Moodle signs for 60 s
+        self.token_ttl = 3600
+        self.require_platform_session = True  # prompt=none: the user must be signed in here
+        self.token_audience = self.token_url
+        self.users: dict[str, PlatformUser] = {}
+        self.courses: dict[str, Course] = {}
+        self.clients: dict[str, ToolClient] = {}
+        self.lineitems: dict[int, LineItem] = {}
+        self.client_id = self.ids.client_id()
+        self.deployment_id = self.ids.deployment_id()
+        self.clients[self.client_id] = ToolClient(self.client_id, [self.deployment_id], "", [], "", "", "", name="tool")
+        self.tool_base_url: str | None = None
+        if tool_base_url:
+            self.set_tool(tool_base_url)
+        self.course: Course | None = None
+        if seed:
+            self._seed()
+        self._server: LiveServer | None = None
+
+    # -- running ---------------------------------------------------------------------
+    def start(self) -> "TestPlatform":
+        from tests.lti_platform.app import create_app
+
+        if self._server is None:
+            self._server = LiveServer(create_app(self), self.port).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    def __enter__(self) -> "TestPlatform":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- URLs ------------------------------------------------------------------------
+    auth_login_url = property(lambda self: f"{self.base_url}/auth")
+    token_url = property(lambda self: f"{self.base_url}/token")
+    jwks_url = property(lambda self: f"{self.base_url}/jwks")
+    home_url = property(lambda self: f"{self.base_url}/")
+    openid_configuration_url = property(lambda self: f"{self.base_url}/.well-known/openid-configuration")
+    registration_endpoint = property(lambda self: f"{self.base_url}/register")
+
+    def _moodle_query(self, deployment_id: str | None) -> str:
+        return f"?type_id={deployment_id or self.deployment_id}" if self.product_family == "moodle" else ""
+
+    def lineitems_url(self, context_id: str, deployment_id: str | None = None) -> str:
+        return f"{self.base_url}/ags/{context_id}/lineitems{self._moodle_query(deployment_id)}"
+
+    def lineitem_url(self, context_id: str, lineitem_id: int, deployment_id: str | None = None) -> str:
+        """Moodle's line item URLs end in ``/lineitem?type_id=N``; Canvas's in the id."""
+        tail = "/lineitem" if self.product_family == "moodle" else ""
+        return f"{self.base_url}/ags/{context_id}/lineitems/{lineitem_id}{tail}{self._moodle_query(deployment_id)}"
+
+    def memberships_url(self, context_id: str, deployment_id: str | None = None) -> str:
+        return f"{self.base_url}/nrps/{context_id}/memberships{self._moodle_query(deployment_id)}"
+
+    def return_url(self, context_id: str | None) -> str:
+        return f"{self.base_url}/course/{context_id}" if context_id else self.home_url
+
+    def deep_link_return_url(self, deep_link_id: str) -> str:
+        return f"{self.base_url}/deeplink/return?dl={deep_link_id}"
+
+    def launch_url(self, user: str = "learner", context: str | None = None, resource_link: str | None = None,
+                   *, method: str | None = None, target: str = "iframe") -> str:
+        """Where the LMS sends the browser to start a launch (the OIDC login initiation)."""
+        context = context or self.course.id
+        resource_link = resource_link or next(iter(self.courses[context].links))
+        query = {"user": user, "target": target, **({"method": method} if method else {})}
+        return f"{self.base_url}/course/{context}/launch/{resource_link}?{urlencode(query)}"
+
+    def deep_link_url(self, user: str = "instructor", context: str | None = None, *,
+                      method: str | None = None, accept_multiple: bool = True) -> str:
+        query = {"user": user, "accept_multiple": "true" if accept_multiple else "false", **({"method": method} if method else {})}
+        return f"{self.base_url}/course/{context or self.course.id}/deeplink?{urlencode(query)}"
+
+    # -- the tool ----------------------------------------------------------------------
+    def set_tool(self, tool_base_url: str) -> None:
+        """Point the default client at the tool (its login, launch and JWKS URLs)."""
+        base = tool_base_url.rstrip("/")
+        self.tool_base_url = base
+        client = self.clients[self.client_id]
+        client.initiate_login_uri = f"{base}/lti/login"
+        client.redirect_uris = [f"{base}/lti/launch"]
+        client.jwks_uri = f"{base}/lti/jwks"
+        client.target_link_uri = f"{base}/lti/launch"
+        client.domain = urlparse(base).netloc
+
+    def tool_registration(self, client_id: str | None = None) -> dict:
+        """Keyword arguments for ``lti_tool.lti.platforms.add``."""
+        client = self.clients[client_id or self.client_id]
+        return {
+            "issuer": self.issuer, "client_id": client.client_id, "auth_login_url": self.auth_login_url,
+            "auth_token_url": self.token_url, "key_set_url": self.jwks_url,
+            "deployment_ids": list(client.deployment_ids), "name": self.name, "product_family": self.product_family,
+        }
+
+    def register_in_tool(self, target, client_id: str | None = None):
+        """Register this platform in the tool's database; ``target`` is a SQLAlchemy
+        session (the caller commits) or the tool's Flask app (committed here)."""
+        from lti_tool.lti import platforms
+
+        if hasattr(target, "extensions"):
+            from lti_tool.db import get_db
+
+            with get_db(target).sessionmaker.begin() as session:
+                return platforms.add(session, **self.tool_registration(client_id)).id
+        return platforms.add(target, **self.tool_registration(client_id))
+
+    def add_deployment(self, client_id: str | None = None) -> str:
+        deployment_id = self.ids.deployment_id()
+        self.clients[client_id or self.client_id].deployment_ids.append(deployment_id)
+        return deployment_id
+
+    # -- people, courses, links ---------------------------------------------------------
+    def user(self, key: str) -> PlatformUser:
+        try:
+            return self.users[key]
+        except KeyError:
+            raise KeyError(f"no user {key!r}; seeded: {sorted(self.users)}") from None
+
+    def add_user(self, key: str, name: str, *, given_name: str = "", family_name: str = "", email: str = "",
+                 locale: str = "zh-CN", person_sourcedid: str | None = None, institution_roles=(),
+                 context: str | None = None, roles=(c.LEARNER,), status: str = "Active") -> PlatformUser:
+        """A user, enrolled with ``roles`` in ``context`` (the seeded course by default; none if ``roles`` is empty)."""
+        with self.lock:
+            user = PlatformUser(key, self.ids.user(), name, given_name, family_name,
+                                email or f"{key}@example.com", locale, person_sourcedid, list(institution_roles))
+            self.users[key] = user
+            target = context or (self.course.id if self.course else None)
+            if roles and target:
+                self.enrol(key, list(roles), context=target, status=status)
+        return user
+
+    def enrol(self, user: str, roles, *, context: str | None = None, status: str = "Active") -> None:
+        with self.lock:
+            self.courses[context or self.course.id].members[user] = Member(user, list(roles), status)
+
+    def add_course(self, title: str, label: str) -> Course:
+        with self.lock:
+            course = Course(self.ids.context(), label, title)
+            self.courses[course.id] = course
+            self.course = self.course or course
+        return course
+
+    def add_resource_link(self, title: str, *, context: str | None = None, text: str = "", custom: dict | None = None,
+                          url: str | None = None, line_item: dict | None = None) -> ResourceLink:
+        """A link in the course; ``line_item`` (scoreMaximum, label, resourceId, tag) adds its gradebook column."""
+        with self.lock:
+            course = self.courses[context or self.course.id]
+            link = ResourceLink(self.ids.link(), title, text, url, dict(custom or {}))
+            course.links[link.id] = link
+            if line_item is not None:
+                item = self.add_line_item(course.id, label=line_item.get("label") or title,
+                                          score_maximum=float(line_item.get("scoreMaximum", 100)),
+                                          resource_id=line_item.get("resourceId", ""), tag=line_item.get("tag", ""),
+                                          resource_link_id=link.id)
+                link.lineitem_id = item.id
+        return link
+
+    def add_line_item(self, context_id: str, *, label: str, score_maximum: float, resource_id: str = "",
+                      tag: str = "", resource_link_id: str | None = None) -> LineItem:
+        with self.lock:
+            item = LineItem(self.ids.lineitem(), context_id, label, score_maximum, resource_id, tag, resource_link_id)
+            self.lineitems[item.id] = item
+        return item
+
+    def resource_links(self, context: str | None = None) -> list[ResourceLink]:
+        return list(self.courses[context or self.course.id].links.values())
+
+    def _seed(self) -> None:
+        self.add_course("售后服务人员培训 · After-sales service staff training", "ASV101")
+        for key, name, given, family, email, locale, sourcedid, roles, institution in SEED_USERS:
+            self.add_user(key, name, given_name=given, family_name=family, email=email, locale=locale,
+                          person_sourcedid=sourcedid, institution_roles=institution, roles=roles,
+                          status="Inactive" if key == "former" else "Active")
+        for title, text, grade in SEED_LINKS:
+            line_item = None
+            if grade:
+                line_item = {"scoreMaximum": grade[0], "resourceId": grade[1], "tag": grade[2]}
+            self.add_resource_link(title, text=text, line_item=line_item)
+
+    # -- keys and tokens -------------------------------------------------------------
+    def rotate_key(self, keep_previous: bool = True) -> str:
+        """Sign with a new key from now on; returns its kid (the tool's cached JWKS lacks it)."""
+        return self.keys.rotate(keep_previous)
+
+    def jwks(self) -> dict:
+        return self.keys.jwks()
+
+    def id_token_claims(self, *, user: str = "learner", context: str | None = None, resource_link: str | None = None,
+                        message_type: str = c.RESOURCE_LINK_REQUEST, nonce: str | None = "",
+                        client_id: str | None = None, deployment_id: str | None = None,
+                        document_target: str = "iframe") -> dict:
+        """The claims this platform would sign for that launch (``nonce=""``: a fresh one)."""
+        import secrets
+
+        client = self.clients[client_id or self.client_id]
+        course = self.courses[context or self.course.id] if (context or self.course) else None
+        link = None
+        if message_type == c.RESOURCE_LINK_REQUEST and course is not None:
+            link = course.links[resource_link] if resource_link else next(iter(course.links.values()), None)
+        deep_link = None
+        if message_type == c.DEEP_LINKING_REQUEST and course is not None:
+            deep_link = self.new_deep_link(course.id, user, client.client_id, deployment_id or client.deployment_ids[0])
+        return build_claims(self, user_key=user, course=course, link=link, message_type=message_type, client=client,
+                            deployment_id=deployment_id or client.deployment_ids[0],
+                            nonce=secrets.token_urlsafe(16) if nonce == "" else nonce,
+                            document_target=document_target, deep_link=deep_link)
+
+    def make_id_token(self, *, claims_overrides: dict | None = None, remove_claims=(), header_overrides: dict | None = None,
+                      sign_with: str = "platform", kid: str | None = None, **launch) -> str:
+        """A signed id_token; ``launch`` takes the arguments of ``id_token_claims``."""
+        claims = apply_overrides(self.id_token_claims(**launch), claims_overrides, remove_claims)
+        return encode(self, claims, header_overrides=header_overrides, sign_with=sign_with, kid=kid)
+
+    def new_deep_link(self, context_id: str, user_key: str, client_id: str, deployment_id: str,
+                      accept_multiple: bool = True) -> PendingDeepLink:
+        import secrets
+
+        with self.lock:
+            pending = PendingDeepLink(secrets.token_urlsafe(12), context_id, user_key, client_id, deployment_id,
+                                      data=secrets.token_urlsafe(16), accept_multiple=accept_multiple)
+            self.pending_deep_links[pending.id] = pending
+        return pending
+
+    # -- outages ----------------------------------------------------------------------
+    def set_outage(self, status: int | None = 503, services=("token", "ags", "nrps")) -> None:
+        """Answer ``status`` on those services until cleared (``status=None`` clears)."""
+        with self.lock:
+            for service in services:
+                if status is None:
+                    self.outages.pop(service, None)
+                else:
+                    self.outages[service] = status
+
+    @contextmanager
+    def outage(self, status: int = 503, services=("token", "ags", "nrps")):
+        self.set_outage(status, services)
+        try:
+            yield self
+        finally:
+            self.set_outage(None, services)
+
+    # -- flows (tests/lti_platform/flows.py) ---------------------------------------------
+    launch = flows.launch
+    deep_link = flows.deep_link
+    start_login = flows.start_login
+    dynamic_registration_url = flows.dynamic_registration_url
