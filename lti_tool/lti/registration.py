@@ -8,9 +8,11 @@ platform and deployment we are given, and tell the platform to close the window.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
+from flask import current_app, has_app_context
 from pylti1p3.dynamic_registration import DynamicRegistration
 from pylti1p3.exception import LtiException
 from sqlalchemy.orm import Session
@@ -20,6 +22,7 @@ from lti_tool.lti.models import Platform
 
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+LOGO = "logo.svg"
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
@@ -64,7 +67,17 @@ class ToolRegistration(DynamicRegistration):
         return urlparse(self.get_target_link_uri()).netloc
 
     def get_logo_uri(self):
-        return f"{self.base_url}/static/logo.svg"
+        """Only a logo we serve: Moodle shows ``logo_uri`` as the icon of every activity
+        and gradebook column, so a missing file would be a broken image everywhere."""
+        static = current_app.static_folder if has_app_context() else None
+        folder = Path(static) if static else Path(__file__).resolve().parent.parent / "static"
+        return f"{self.base_url}/static/{LOGO}" if (folder / LOGO).is_file() else None
+
+    def lti_registration_data(self):
+        data = super().lti_registration_data()
+        if not data.get("logo_uri"):
+            data.pop("logo_uri", None)
+        return data
 
     def get_scopes(self):
         return SCOPES
