@@ -97,13 +97,24 @@ class PlatformServices:
         self, lineitems_url: str, *, resource_id: str, label: str, score_maximum: float,
         resource_link_id: str | None = None, tag: str | None = None, scopes: list[str] | None = None,
     ) -> str:
-        """The line item URL for ``resource_id`` in the context, created if missing."""
+        """The line item URL for ``resource_id`` (in ``resource_link_id`` when given) in
+        the context, created if missing.
+
+        A resource id is not unique in a course: Moodle keeps one line item per
+        activity, so the same catalogue item placed twice has two line items with one
+        ``resourceId``. With a resource link, only that link's line item matches."""
         item = LineItem().set_resource_id(resource_id).set_label(label).set_score_maximum(score_maximum)
         if resource_link_id:
             item.set_resource_link_id(resource_link_id)
         if tag:
             item.set_tag(tag)
-        found = _call(lambda: self._ags(lineitems_url, scopes).find_or_create_lineitem(item, find_by="resource_id"))
+
+        def matches(found: dict) -> bool:
+            if found.get("resourceId") != resource_id:
+                return False
+            return not resource_link_id or str(found.get("resourceLinkId") or "") == str(resource_link_id)
+
+        found = _call(lambda: self._ags(lineitems_url, scopes).find_or_create_lineitem(item, condition=matches))
         return found.get_id()
 
     def put_score(
