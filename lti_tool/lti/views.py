@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from lti_tool import auth, db
 from lti_tool.db import get_db
+from lti_tool.errors import render_error
 from lti_tool.i18n import normalise, select_locale
 from lti_tool.lti import keys, oidc
 from lti_tool.lti.http import session_from_settings
@@ -132,6 +133,11 @@ def launch():
         return _rejected(exc, locale_hint)
 
     identity = record_launch(db.session(), valid, _settings().hr_roles)
+    if not identity.roles:  # e.g. a mentor or guest: a valid launch, but no access (rolled back)
+        log.info("launch refused: roles %s give no access", valid.claim("roles"))
+        with force_locale(normalise(locale_hint) or select_locale()):
+            return render_error(403, _("Your role in this course does not give access to this tool."),
+                                _("Learners, instructors and HR staff can use it. Ask your course administrator."))
     via_token = browser_token is None
     session.clear()
     session.regenerate(via_token=via_token)
