@@ -19,6 +19,18 @@ from tests.lti_platform.records import Records
 from tests.support.live import LiveServer
 from tests.support.postgres import free_port
 
+
+class QuickLiveServer(LiveServer):
+    """``LiveServer`` whose loop notices ``stop()`` within 50 ms (the default polls every 0.5 s)."""
+
+    def __init__(self, app, port: int) -> None:
+        super().__init__(app, port)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+def _present(query: dict) -> dict:
+    return {k: v for k, v in query.items() if v is not None}
+
+
 FAMILIES = {"moodle": "4.5.1 (Build: 20250609)", "canvas": "cloud"}
 
 
@@ -68,14 +80,14 @@ class TestPlatform(Records):
         self.course: Course | None = None
         if seed:
             self._seed()
-        self._server: LiveServer | None = None
+        self._server: QuickLiveServer | None = None
 
     # -- running ---------------------------------------------------------------------
     def start(self) -> "TestPlatform":
         from tests.lti_platform.app import create_app
 
         if self._server is None:
-            self._server = LiveServer(create_app(self), self.port).start()
+            self._server = QuickLiveServer(create_app(self), self.port).start()
         return self
 
     def stop(self) -> None:
@@ -122,17 +134,20 @@ class TestPlatform(Records):
         return f"{self.base_url}/deeplink/return?dl={deep_link_id}"
 
     def launch_url(self, user: str = "learner", context: str | None = None, resource_link: str | None = None,
-                   *, method: str | None = None, target: str = "iframe") -> str:
-        """Where the LMS sends the browser to start a launch (the OIDC login initiation)."""
+                   *, method: str | None = None, target: str = "iframe", client_id: str | None = None) -> str:
+        """Where the LMS sends the browser to start a launch (the OIDC login initiation).
+        ``method``: "post" or "get" (default: the platform's ``login_method``);
+        ``target``: the launch_presentation document_target; ``client_id``: another tool client."""
         context = context or self.course.id
         resource_link = resource_link or next(iter(self.courses[context].links))
-        query = {"user": user, "target": target, **({"method": method} if method else {})}
-        return f"{self.base_url}/course/{context}/launch/{resource_link}?{urlencode(query)}"
+        query = {"user": user, "target": target, "method": method, "client_id": client_id}
+        return f"{self.base_url}/course/{context}/launch/{resource_link}?{urlencode(_present(query))}"
 
-    def deep_link_url(self, user: str = "instructor", context: str | None = None, *,
-                      method: str | None = None, accept_multiple: bool = True) -> str:
-        query = {"user": user, "accept_multiple": "true" if accept_multiple else "false", **({"method": method} if method else {})}
-        return f"{self.base_url}/course/{context or self.course.id}/deeplink?{urlencode(query)}"
+    def deep_link_url(self, user: str = "instructor", context: str | None = None, *, method: str | None = None,
+                      accept_multiple: bool = True, client_id: str | None = None) -> str:
+        query = {"user": user, "accept_multiple": "true" if accept_multiple else "false", "method": method,
+                 "client_id": client_id}
+        return f"{self.base_url}/course/{context or self.course.id}/deeplink?{urlencode(_present(query))}"
 
     # -- the tool ----------------------------------------------------------------------
     def set_tool(self, tool_base_url: str) -> None:

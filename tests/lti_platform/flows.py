@@ -61,25 +61,28 @@ class LoginCapture:
 
 def launch(self: TestPlatform, browser: Browser, user: str = "learner", context: str | None = None,
            resource_link: str | None = None, *, method: str | None = None, target: str = "iframe",
-           stop_at=None) -> requests.Response:
+           client_id: str | None = None, stop_at=None) -> requests.Response:
     """The whole launch as a browser runs it; returns the tool's final page."""
-    return browser.get(self.launch_url(user, context, resource_link, method=method, target=target), stop_at=stop_at)
+    url = self.launch_url(user, context, resource_link, method=method, target=target, client_id=client_id)
+    return browser.get(url, stop_at=stop_at)
 
 
 def deep_link(self: TestPlatform, browser: Browser, user: str = "instructor", context: str | None = None, *,
-              method: str | None = None, accept_multiple: bool = True, stop_at=None) -> requests.Response:
+              method: str | None = None, accept_multiple: bool = True, client_id: str | None = None,
+              stop_at=None) -> requests.Response:
     """A Deep Linking launch; returns the tool's content picker."""
-    return browser.get(self.deep_link_url(user, context, method=method, accept_multiple=accept_multiple), stop_at=stop_at)
+    url = self.deep_link_url(user, context, method=method, accept_multiple=accept_multiple, client_id=client_id)
+    return browser.get(url, stop_at=stop_at)
 
 
 def start_login(self: TestPlatform, browser: Browser, user: str = "learner", context: str | None = None,
                 resource_link: str | None = None, *, message_type: str = c.RESOURCE_LINK_REQUEST,
-                method: str | None = None) -> LoginCapture:
+                method: str | None = None, client_id: str | None = None) -> LoginCapture:
     """Run the real login initiation against the tool and stop at this platform's auth endpoint."""
     if message_type == c.DEEP_LINKING_REQUEST:
-        url = self.deep_link_url(user, context, method=method)
+        url = self.deep_link_url(user, context, method=method, client_id=client_id)
     else:
-        url = self.launch_url(user, context, resource_link, method=method)
+        url = self.launch_url(user, context, resource_link, method=method, client_id=client_id)
     browser.get(url, stop_at=lambda _method, target: target.split("?", 1)[0] == self.auth_login_url)
     held = browser.intercepted
     if held is None:

@@ -53,8 +53,15 @@ class KeyRing:
         self._lock = threading.Lock()
         self.current = SigningKey.generate()
         self._published: list[SigningKey] = [self.current]
-        # A key no JWKS of this platform ever lists: "signed by someone else".
-        self.stranger = SigningKey.generate()
+        self._stranger: SigningKey | None = None
+
+    @property
+    def stranger(self) -> SigningKey:
+        """A key no JWKS of this platform ever lists: "signed by someone else"."""
+        with self._lock:
+            if self._stranger is None:
+                self._stranger = SigningKey.generate()
+            return self._stranger
 
     @property
     def kids(self) -> list[str]:
