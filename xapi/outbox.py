@@ -1,0 +1,311 @@
+"""Recording statements in the caller's transaction, and draining them to LRSs.
+
+``record(session, statements)`` validates each statement and adds it to the local
+store and the outbox, flushing only: the caller's commit makes the event and its
+statements durable together, and a rollback drops both.
+
+The ``Drainer`` works outside any request, in short transactions:
+
+1. *fan out*: each outbox row becomes one pending delivery per configured target;
+2. *claim*: per target, the oldest pending deliveries are leased to this drainer
+   (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a conditional update everywhere), but
+   never one whose actor has an earlier statement still pending elsewhere, so each
+   actor's statements reach the LRS in order;
+3. *send* in batches of the target's ``batch_size``, with its timeout, and never
+   after the lease expires;
+4. *record*: 200/204 delivered; 409 delivered if the LRS holds the identical
+   statement; a rejected batch is retried statement by statement and the rejected
+   ones are parked with the LRS's reason; no answer, 5xx or a problem with the target
+   (401, 403, 404, 429, ...) leaves the statements pending and backs the target off
+   exponentially with jitter. Each target has its own deliveries and backoff, so one
+   LRS down or rejecting never holds up another.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+import tincan
+from sqlalchemy import Row, delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from xapi import store
+from xapi.lrs import Answer, Client, Kind, Target, new_session, same_statement
+from xapi.schema import DELIVERED, PARKED, PENDING, delivery, outbox, statement, target_state, utcnow
+from xapi.validation import check
+
+log = logging.getLogger(__name__)
+d = delivery
+
+
+def record(session: Session, statements: Iterable[tincan.Statement | dict], *, validate: bool = True) -> int:
+    """Add statements to the local store and the outbox in the caller's transaction
+    (flush only, never commit). Raises ``InvalidStatement`` for a statement that breaks
+    an xAPI rule. A statement id already recorded is skipped. Returns how many were new."""
+    items = [store.to_dict(s) for s in statements]
+    if validate:
+        now = utcnow()
+        for item in items:
+            check(item, now)
+    added = store.append(session, items, utcnow())
+    if added:
+        session.execute(outbox.insert(), [{"seq": a.seq, "created_at": utcnow()} for a in added])
+    return len(added)
+
+
+def backoff_seconds(failures: int, base: float, cap: float) -> float:
+    """Exponential backoff with (equal) jitter: half fixed, half random."""
+    ceiling = min(cap, base * 2 ** max(0, min(failures, 30) - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+@dataclass
+class _Claim:
+    token: str
+    lease_until: datetime
+    rows: list[Row]  # seq, id, body
+
+
+@dataclass
+class _Outcome:
+    delivered: list[int] = field(default_factory=list)
+    parked: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    failure: Answer | None = None
+    failed: list[int] = field(default_factory=list)  # tried, no answer: stays pending
+    unsent: list[int] = field(default_factory=list)
+
+
+class Drainer:
+    """Delivers recorded statements to every target. ``run_once()`` is one bounded pass."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        targets: Sequence[Target],
+        *,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 900.0,
+        claims_per_pass: int = 20,
+        clock: Callable[[], datetime] = utcnow,
+        http: Callable[[], requests.Session] = new_session,
+    ) -> None:
+        names = [t.name for t in targets]
+        if len(set(names)) != len(names):
+            raise ValueError("LRS target names must be unique")
+        self.sessions = sessions
+        self.targets = list(targets)
+        self.clients = {t.name: Client(t, http()) for t in targets}
+        self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
+        self.claims_per_pass = claims_per_pass
+        self.clock = clock
+        self._known_targets: set[str] = set()
+
+    def run_once(self) -> int:
+        handled = self.fan_out()
+        for target in self.targets:
+            handled += self.deliver(target)
+        return handled
+
+    def close(self) -> None:
+        for client in self.clients.values():
+            client.http.close()
+
+    # -- 1. fan out ------------------------------------------------------------
+
+    def fan_out(self, limit: int = 2000) -> int:
+        """Turn outbox rows into one pending delivery per target (none when no target is
+        configured: the local store keeps every statement)."""
+        try:
+            with self.sessions.begin() as s:
+                rows = s.execute(
+                    select(outbox.c.seq, statement.c.actor_key)
+                    .join(statement, statement.c.seq == outbox.c.seq)
+                    .order_by(outbox.c.seq).limit(limit)
+                    .with_for_update(of=outbox, skip_locked=True)
+                ).all()
+                if not rows:
+                    return 0
+                now = self.clock()
+                if self.targets:
+                    values = [{"target": t.name, "seq": r.seq, "actor_key": r.actor_key, "status": PENDING,
+                               "attempts": 0, "created_at": now, "updated_at": now}
+                              for t in self.targets for r in rows]
+                    s.execute(store._insert_ignoring_duplicates(s, d, ["target", "seq"]), values)
+                s.execute(delete(outbox).where(outbox.c.seq.in_([r.seq for r in rows])))
+                return len(rows)
+        except OperationalError as exc:  # SQLite: another process holds the write lock
+            log.debug("fan-out skipped this pass: %s", exc)
+            return 0
+
+    # -- 2. claim ----------------------------------------------------------------
+
+    def claim_size(self, target: Target) -> int:
+        return max(1, min(500, max(target.batch_size * 5, 50)))
+
+    def lease_seconds(self, target: Target) -> float:
+        return max(60.0, 6 * target.timeout_seconds)
+
+    def _ensure_target(self, s: Session, target: Target) -> None:
+        if target.name in self._known_targets:
+            return
+        s.execute(store._insert_ignoring_duplicates(s, target_state, ["name"]),
+                  [{"name": target.name, "endpoint": target.endpoint, "failures": 0}])
+        s.execute(update(target_state).where(target_state.c.name == target.name).values(endpoint=target.endpoint))
+        self._known_targets.add(target.name)
+
+    def claim(self, target: Target) -> _Claim | None:
+        now = self.clock()
+        try:
+            with self.sessions.begin() as s:
+                self._ensure_target(s, target)
+                due = s.scalar(select(target_state.c.next_attempt_at).where(target_state.c.name == target.name))
+                if due is not None and due > now:
+                    return None  # backing off
+                free = or_(d.c.lease_until.is_(None), d.c.lease_until < now)
+                candidates = s.execute(
+                    select(d.c.seq, d.c.actor_key)
+                    .where(d.c.target == target.name, d.c.status == PENDING, free)
+                    .order_by(d.c.seq).limit(self.claim_size(target))
+                    .with_for_update(skip_locked=True)
+                ).all()
+                if not candidates:
+                    return None
+                seqs = [c.seq for c in candidates]
+                # An actor with an earlier pending statement we did not get (leased or
+                # locked by another drainer) waits, so its statements stay in order.
+                first_blocked = dict(s.execute(
+                    select(d.c.actor_key, func.min(d.c.seq))
+                    .where(d.c.target == target.name, d.c.status == PENDING,
+                           d.c.actor_key.in_({c.actor_key for c in candidates}),
+                           d.c.seq < seqs[-1], d.c.seq.not_in(seqs))
+                    .group_by(d.c.actor_key)
+                ).all())
+                allowed = [c.seq for c in candidates
+                           if c.actor_key not in first_blocked or c.seq < first_blocked[c.actor_key]]
+                if not allowed:
+                    return None
+                token = uuid.uuid4().hex
+                lease_until = now + timedelta(seconds=self.lease_seconds(target))
+                s.execute(
+                    update(d)
+                    .where(d.c.target == target.name, d.c.seq.in_(allowed), d.c.status == PENDING, free)
+                    .values(lease_owner=token, lease_until=lease_until)
+                )
+                rows = s.execute(
+                    select(d.c.seq, statement.c.id, statement.c.body)
+                    .join(statement, statement.c.seq == d.c.seq)
+                    .where(d.c.target == target.name, d.c.lease_owner == token)
+                    .order_by(d.c.seq)
+                ).all()
+        except OperationalError as exc:
+            log.debug("claim for %s skipped this pass: %s", target.name, exc)
+            return None
+        return _Claim(token, lease_until, rows) if rows else None
+
+    # -- 3. send -------------------------------------------------------------------
+
+    def send(self, target: Target, claim: _Claim) -> _Outcome:
+        client = self.clients[target.name]
+        out = _Outcome()
+        # Stop early enough that no request is still running when the lease ends.
+        budget = (claim.lease_until - self.clock()).total_seconds() - target.timeout_seconds - 1
+        deadline = time.monotonic() + budget
+        rows = claim.rows
+        for start in range(0, len(rows), target.batch_size):
+            chunk = rows[start:start + target.batch_size]
+            if out.failure is not None or time.monotonic() > deadline:
+                out.unsent.extend(r.seq for r in chunk)
+                continue
+            answer = client.post([r.body for r in chunk])
+            if answer.kind is Kind.OK:
+                out.delivered.extend(r.seq for r in chunk)
+            elif answer.kind is Kind.UNAVAILABLE:
+                out.failure = answer
+                out.failed.extend(r.seq for r in chunk)
+            elif len(chunk) == 1:
+                self._settle_one(client, chunk[0], answer, out)
+            else:  # rejected or conflict as a batch: once more, statement by statement
+                for row in chunk:
+                    if out.failure is not None or time.monotonic() > deadline:
+                        out.unsent.append(row.seq)
+                        continue
+                    self._settle_one(client, row, client.post([row.body]), out)
+        return out
+
+    def _settle_one(self, client: Client, row: Row, answer: Answer, out: _Outcome) -> None:
+        if answer.kind is Kind.OK:
+            out.delivered.append(row.seq)
+        elif answer.kind is Kind.UNAVAILABLE:
+            out.failure = answer
+            out.failed.append(row.seq)
+        elif answer.kind is Kind.REJECTED:
+            out.parked[row.seq] = (answer.status, answer.reason or f"HTTP {answer.status}")
+        else:  # 409: delivered if the LRS holds this very statement
+            read, theirs = client.get(row.id)
+            if read.kind is Kind.UNAVAILABLE:
+                out.failure = read
+                out.failed.append(row.seq)
+            elif theirs is not None and same_statement(json.loads(row.body), theirs):
+                out.delivered.append(row.seq)
+            else:
+                out.parked[row.seq] = (409, "the LRS holds a different statement with this id"
+                                       + (f": {answer.reason}" if answer.reason else ""))
+
+    # -- 4. record -----------------------------------------------------------------
+
+    def record_outcome(self, target: Target, claim: _Claim, out: _Outcome) -> None:
+        now = self.clock()
+        mine = (d.c.target == target.name) & (d.c.lease_owner == claim.token)
+        released = {"lease_owner": None, "lease_until": None, "updated_at": now}
+        with self.sessions.begin() as s:
+            if out.delivered:
+                s.execute(update(d).where(mine, d.c.seq.in_(out.delivered)).values(
+                    status=DELIVERED, delivered_at=now, attempts=d.c.attempts + 1, last_status=200,
+                    last_error=None, **released))
+            for seq, (status, reason) in out.parked.items():
+                s.execute(update(d).where(mine, d.c.seq == seq).values(
+                    status=PARKED, attempts=d.c.attempts + 1, last_status=status, last_error=reason, **released))
+            if out.failed:
+                s.execute(update(d).where(mine, d.c.seq.in_(out.failed)).values(
+                    attempts=d.c.attempts + 1, last_status=out.failure.status, last_error=out.failure.reason,
+                    **released))
+            if out.unsent:
+                s.execute(update(d).where(mine, d.c.seq.in_(out.unsent)).values(**released))
+            state = target_state.c.name == target.name
+            if out.failure is not None:
+                failures = (s.scalar(select(target_state.c.failures).where(state)) or 0) + 1
+                wait = backoff_seconds(failures, self.backoff_base, self.backoff_cap)
+                s.execute(update(target_state).where(state).values(
+                    failures=failures, next_attempt_at=now + timedelta(seconds=wait),
+                    last_error=out.failure.reason, last_attempt_at=now))
+                log.warning("LRS %s unavailable (%s); %d statements wait, next try in %.1f s",
+                            target.name, out.failure.reason, len(out.failed) + len(out.unsent), wait)
+            else:
+                s.execute(update(target_state).where(state).values(
+                    failures=0, next_attempt_at=None, last_attempt_at=now,
+                    last_success_at=now if (out.delivered or out.parked) else target_state.c.last_success_at))
+        for seq, (status, reason) in out.parked.items():
+            log.warning("LRS %s rejected statement #%s (HTTP %s), parked: %s", target.name, seq, status, reason)
+
+    def deliver(self, target: Target) -> int:
+        """Up to ``claims_per_pass`` claims for one target; stops when it fails."""
+        handled = 0
+        for _ in range(self.claims_per_pass):
+            claim = self.claim(target)
+            if claim is None:
+                break
+            out = self.send(target, claim)
+            self.record_outcome(target, claim, out)
+            handled += len(out.delivered) + len(out.parked)
+            if out.failure is not None:
+                break
+        return handled
