@@ -185,6 +185,11 @@ def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
     run_server(host=host, port=port, workers=workers)
 
 
+from lti_tool.xapi_commands import xapi as xapi_commands  # noqa: E402
+
+main.add_command(xapi_commands)
+
+
 def run() -> None:  # pragma: no cover - console entry
     main(obj=AppContext())
 
