@@ -166,6 +166,11 @@ def keys_rotate(ctx: AppContext) -> None:
         click.echo(f"new signing key {key.kid}")
 
 
+from lti_tool.catalog.cli import content as content_commands  # noqa: E402
+
+main.add_command(content_commands)
+
+
 # -- running -------------------------------------------------------------------
 
 
