@@ -190,6 +190,11 @@ def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
     run_server(host=host, port=port, workers=workers)
 
 
+from lti_tool.demo import demo as demo_command  # noqa: E402
+
+main.add_command(demo_command)
+
+
 from lti_tool.xapi_commands import xapi as xapi_commands  # noqa: E402
 
 main.add_command(xapi_commands)

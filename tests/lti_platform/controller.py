@@ -12,9 +12,8 @@ from tests.lti_platform import constants as c
 from tests.lti_platform import flows
 from tests.lti_platform.claims import apply_overrides, build_claims, encode
 from tests.lti_platform.keys import KeyRing
-from tests.lti_platform.model import (
-    SEED_LINKS, SEED_USERS, Course, Ids, LineItem, Member, PendingDeepLink, PlatformUser, ResourceLink, ToolClient,
-)
+from tests.lti_platform.model import Course, Ids, LineItem, PendingDeepLink, PlatformUser, ToolClient
+from tests.lti_platform.courses import Courses
 from tests.lti_platform.records import Records
 from tests.support.live import LiveServer
 from tests.support.postgres import free_port
@@ -34,7 +33,7 @@ def _present(query: dict) -> dict:
 FAMILIES = {"moodle": "4.5.1 (Build: 20250609)", "canvas": "cloud"}
 
 
-class TestPlatform(Records):
+class TestPlatform(Records, Courses):
     __test__ = False  # not a pytest test class
 
     def __init__(
@@ -48,6 +47,8 @@ class TestPlatform(Records):
         login_method: str = "post",
         storage_target: str | None = None,
         seed: bool = True,
+        client_id: str | None = None,
+        deployment_id: str | None = None,
     ) -> None:
         if product_family not in FAMILIES:
             raise ValueError(f"product_family must be one of {sorted(FAMILIES)}")
@@ -71,8 +72,8 @@ class TestPlatform(Records):
         self.courses: dict[str, Course] = {}
         self.clients: dict[str, ToolClient] = {}
         self.lineitems: dict[int, LineItem] = {}
-        self.client_id = self.ids.client_id()
-        self.deployment_id = self.ids.deployment_id()
+        self.client_id = client_id or self.ids.client_id()
+        self.deployment_id = deployment_id or self.ids.deployment_id()
         self.clients[self.client_id] = ToolClient(self.client_id, [self.deployment_id], "", [], "", "", "", name="tool")
         self.tool_base_url: str | None = None
         if tool_base_url:
@@ -186,74 +187,6 @@ class TestPlatform(Records):
         deployment_id = self.ids.deployment_id()
         self.clients[client_id or self.client_id].deployment_ids.append(deployment_id)
         return deployment_id
-
-    # -- people, courses, links ---------------------------------------------------------
-    def user(self, key: str) -> PlatformUser:
-        try:
-            return self.users[key]
-        except KeyError:
-            raise KeyError(f"no user {key!r}; seeded: {sorted(self.users)}") from None
-
-    def add_user(self, key: str, name: str, *, given_name: str = "", family_name: str = "", email: str = "",
-                 locale: str = "zh-CN", person_sourcedid: str | None = None, institution_roles=(),
-                 context: str | None = None, roles=(c.LEARNER,), status: str = "Active") -> PlatformUser:
-        """A user, enrolled with ``roles`` in ``context`` (the seeded course by default; none if ``roles`` is empty)."""
-        with self.lock:
-            user = PlatformUser(key, self.ids.user(), name, given_name, family_name,
-                                email or f"{key}@example.com", locale, person_sourcedid, list(institution_roles))
-            self.users[key] = user
-            target = context or (self.course.id if self.course else None)
-            if roles and target:
-                self.enrol(key, list(roles), context=target, status=status)
-        return user
-
-    def enrol(self, user: str, roles, *, context: str | None = None, status: str = "Active") -> None:
-        with self.lock:
-            self.courses[context or self.course.id].members[user] = Member(user, list(roles), status)
-
-    def add_course(self, title: str, label: str) -> Course:
-        with self.lock:
-            course = Course(self.ids.context(), label, title)
-            self.courses[course.id] = course
-            self.course = self.course or course
-        return course
-
-    def add_resource_link(self, title: str, *, context: str | None = None, text: str = "", custom: dict | None = None,
-                          url: str | None = None, line_item: dict | None = None) -> ResourceLink:
-        """A link in the course; ``line_item`` (scoreMaximum, label, resourceId, tag) adds its gradebook column."""
-        with self.lock:
-            course = self.courses[context or self.course.id]
-            link = ResourceLink(self.ids.link(), title, text, url, dict(custom or {}))
-            course.links[link.id] = link
-            if line_item is not None:
-                item = self.add_line_item(course.id, label=line_item.get("label") or title,
-                                          score_maximum=float(line_item.get("scoreMaximum", 100)),
-                                          resource_id=line_item.get("resourceId", ""), tag=line_item.get("tag", ""),
-                                          resource_link_id=link.id)
-                link.lineitem_id = item.id
-        return link
-
-    def add_line_item(self, context_id: str, *, label: str, score_maximum: float, resource_id: str = "",
-                      tag: str = "", resource_link_id: str | None = None) -> LineItem:
-        with self.lock:
-            item = LineItem(self.ids.lineitem(), context_id, label, score_maximum, resource_id, tag, resource_link_id)
-            self.lineitems[item.id] = item
-        return item
-
-    def resource_links(self, context: str | None = None) -> list[ResourceLink]:
-        return list(self.courses[context or self.course.id].links.values())
-
-    def _seed(self) -> None:
-        self.add_course("售后服务人员培训 · After-sales service staff training", "ASV101")
-        for key, name, given, family, email, locale, sourcedid, roles, institution in SEED_USERS:
-            self.add_user(key, name, given_name=given, family_name=family, email=email, locale=locale,
-                          person_sourcedid=sourcedid, institution_roles=institution, roles=roles,
-                          status="Inactive" if key == "former" else "Active")
-        for title, text, grade in SEED_LINKS:
-            line_item = None
-            if grade:
-                line_item = {"scoreMaximum": grade[0], "resourceId": grade[1], "tag": grade[2]}
-            self.add_resource_link(title, text=text, line_item=line_item)
 
     # -- keys and tokens -------------------------------------------------------------
     def rotate_key(self, keep_previous: bool = True) -> str:

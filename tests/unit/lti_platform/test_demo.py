@@ -1,0 +1,80 @@
+"""``aftersales-training demo``: the tool and the test platform start, a newcomer can
+launch through the real flow, Ctrl+C stops both, and a second run changes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import pytest
+import requests
+
+from lti_tool import demo
+from tests.support.browser import Browser
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the demo exited early: {process.communicate()}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up")
+
+
+def run_demo(tmp_path: Path, tool_port: int, platform_port: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AFTERSALES_")}
+    env.update(AFTERSALES_INSTANCE_PATH=str(tmp_path / "instance"), PYTHONUNBUFFERED="1")
+    command = [sys.executable, "-m", "lti_tool.cli", "demo", "--port", str(tool_port), "--platform-port", str(platform_port)]
+    return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, out
+    return out
+
+
+def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
+    tool_port, platform_port = free_port(), free_port()
+    for run in (1, 2):
+        process = run_demo(tmp_path, tool_port, platform_port)
+        try:
+            wait_for(f"http://127.0.0.1:{platform_port}/", process)
+            wait_for(f"http://127.0.0.1:{tool_port}/lti/jwks", process)
+            with Browser() as browser:
+                browser.get(f"http://127.0.0.1:{platform_port}/")
+                launches = [link["href"] for link in browser.page.links if "/view/" in link["href"]]
+                assert any("user=learner" in h for h in launches) and any("user=hr" in h for h in launches)
+                browser.get(next(h for h in launches if "user=learner" in h))
+                response = browser.open_iframe()  # the LMS page shows the tool in an iframe
+                assert response.url == f"http://127.0.0.1:{tool_port}/lti/landing", browser.page.text[:300]
+                assert "张伟" in browser.page.text
+        finally:
+            out = stop(process)
+        assert f"http://127.0.0.1:{platform_port}/" in out and "demo stopped" in out
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AFTERSALES_")}
+    listed = subprocess.run([sys.executable, "-m", "lti_tool.cli", "platform", "list"], cwd=tmp_path, text=True,
+                            capture_output=True, env={**env, "AFTERSALES_INSTANCE_PATH": str(tmp_path / "instance")},
+                            check=True).stdout
+    assert listed.count("client=aftersales-demo") == 1 and "deployments=1" in listed
+
+
+def test_outside_a_source_checkout_the_demo_says_what_is_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "repo_root", lambda: tmp_path)
+    with pytest.raises(click.ClickException, match="tests/lti_platform"):
+        demo.load_test_platform()
+    assert (ROOT / "tests" / "lti_platform" / "__init__.py").is_file()
