@@ -81,47 +81,57 @@ def _lineitem_url(services: PlatformServices, row: ScoreOutbox, link: ResourceLi
         return link.lineitem_url
     if not context.ags_lineitems_url:
         raise ServiceError("the LMS offers no gradebook service (AGS) in this course", 400)
-    link.lineitem_url = services.find_or_create_lineitem(
+    return services.find_or_create_lineitem(
         context.ags_lineitems_url, resource_id=row.resource_id, label=row.label,
         score_maximum=row.score_maximum, resource_link_id=link.lms_resource_link_id,
         scopes=context.ags_scopes or None,
     )
-    return link.lineitem_url
 
 
 def deliver_one(app: Flask, http, services_cache: dict) -> bool:
-    """Deliver the oldest due score; False when none is due."""
+    """Deliver the oldest due score; False when none is due.
+
+    The row is locked (PostgreSQL) while the LMS is called, but nothing is written
+    until the call is over, so SQLite's single writer is never held across the network.
+    """
     factory = get_db(app).sessionmaker
     with factory.begin() as session:
         row = _claim(session)
         if row is None:
             return False
-        link = row.resource_link
+        link, user_sub = row.resource_link, row.user.sub
         context = link.context
         platform = context.deployment.platform
         if platform.id not in services_cache:
             services_cache[platform.id] = PlatformServices.build(session, factory, platform, http)
         services = services_cache[platform.id]
-        row.attempts += 1
+        lineitem_url = None
         try:
-            url = _lineitem_url(services, row, link, context)
+            lineitem_url = _lineitem_url(services, row, link, context)
             services.put_score(
-                url, user_id=row.user.sub, score_given=row.score_given, score_maximum=row.score_maximum,
+                lineitem_url, user_id=user_sub, score_given=row.score_given, score_maximum=row.score_maximum,
                 activity_progress=row.activity_progress, grading_progress=row.grading_progress,
                 timestamp=row.scored_at, comment=row.comment, scopes=context.ags_scopes or None,
             )
         except ServiceError as exc:
-            row.last_error = str(exc)[:2000]
-            if exc.retryable:
-                row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds(row.attempts))
-            else:
-                row.status = PARKED
-            session.add(ScoreDelivery(outbox_id=row.id, ok=False, status_code=exc.status, message=row.last_error))
-            log.warning("score %s not delivered (%s): %s", row.id, "will retry" if exc.retryable else "parked", exc)
-            return True
-        row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
-        session.add(ScoreDelivery(outbox_id=row.id, ok=True, status_code=200, message=""))
+            _record_failure(session, row, exc)
+        else:
+            row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
+            session.add(ScoreDelivery(outbox_id=row.id, ok=True, status_code=200, message=""))
+        row.attempts += 1
+        if lineitem_url and not link.lineitem_url:
+            link.lineitem_url = lineitem_url  # the next score need not search for it
         return True
+
+
+def _record_failure(session: Session, row: ScoreOutbox, exc: ServiceError) -> None:
+    row.last_error = str(exc)[:2000]
+    if exc.retryable:
+        row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds(row.attempts + 1))
+    else:
+        row.status = PARKED
+    session.add(ScoreDelivery(outbox_id=row.id, ok=False, status_code=exc.status, message=row.last_error))
+    log.warning("score %s not delivered (%s): %s", row.id, "will retry" if exc.retryable else "parked", exc)
 
 
 def deliver_scores(app: Flask, limit: int = 100) -> int:

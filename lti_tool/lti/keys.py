@@ -31,16 +31,24 @@ def _new_key() -> ToolKey:
 
 
 def current_key(session: Session) -> ToolKey:
-    """The signing key, created on first use."""
+    """The signing key. The first one is created in a transaction of its own and
+    committed at once, so that the JWKS every process serves already has it when a
+    platform checks something signed with it; a unique index on the current key makes
+    two processes creating it at the same moment end up with one."""
     key = session.scalars(select(ToolKey).where(ToolKey.status == "current")).first()
-    if key is None:
-        key = _new_key()
+    return key if key is not None else _create_current(session)
+
+
+def _create_current(session: Session) -> ToolKey:
+    with Session(session.get_bind(), expire_on_commit=False) as own:
         try:
-            with session.begin_nested():
-                session.add(key)
-        except IntegrityError:  # pragma: no cover - another process won the race
-            key = session.scalars(select(ToolKey).where(ToolKey.status == "current")).one()
-    return key
+            with own.begin():
+                key = _new_key()
+                own.add(key)
+            return key
+        except IntegrityError:  # another process created it first
+            with own.begin():
+                return own.scalars(select(ToolKey).where(ToolKey.status == "current")).one()
 
 
 def rotate(session: Session) -> ToolKey:
@@ -54,8 +62,11 @@ def rotate(session: Session) -> ToolKey:
 
 
 def jwks(session: Session) -> dict:
-    current_key(session)
+    current = current_key(session)
     keys = session.scalars(
         select(ToolKey).where(ToolKey.status.in_(("current", "previous"))).order_by(ToolKey.id.desc())
     ).all()
-    return {"keys": [k.public_jwk for k in keys]}
+    served = [k.public_jwk for k in keys]
+    if current.kid not in {k.kid for k in keys}:  # created after this transaction began (SQLite)
+        served.insert(0, current.public_jwk)
+    return {"keys": served}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -57,6 +57,14 @@ class ToolKey(Base):
     public_jwk: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), index=True)  # current/previous/retired
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        # At most one current key, whatever number of processes create one at once.
+        Index(
+            "uq_lti_tool_key_current", "status", unique=True,
+            sqlite_where=text("status = 'current'"), postgresql_where=text("status = 'current'"),
+        ),
+    )
 
 
 class LaunchState(Base):

@@ -122,20 +122,23 @@ class PlatformServices:
         activity_progress: str, grading_progress: str, timestamp: datetime, comment: str | None = None,
         scopes: list[str] | None = None,
     ) -> dict:
-        grade = (
-            Grade()
-            .set_user_id(user_id)
-            .set_score_maximum(score_maximum)
-            .set_activity_progress(activity_progress)
-            .set_grading_progress(grading_progress)
-            .set_timestamp(timestamp.isoformat())
-        )
-        if score_given is not None:
-            grade.set_score_given(score_given)
-        if comment:
-            grade.set_comment(comment)
-        ags = self._ags(lineitem_url.rsplit("/", 1)[0], scopes, lineitem_url)
-        return _call(lambda: ags.put_grade(grade, LineItem({"id": lineitem_url})))
+        def send():
+            grade = (
+                Grade()
+                .set_user_id(user_id)
+                .set_score_maximum(score_maximum)
+                .set_activity_progress(activity_progress)
+                .set_grading_progress(grading_progress)
+                .set_timestamp(timestamp.isoformat())
+            )
+            if score_given is not None:
+                grade.set_score_given(score_given)
+            if comment:
+                grade.set_comment(comment)
+            ags = self._ags(lineitem_url.rsplit("/", 1)[0], scopes, lineitem_url)
+            return ags.put_grade(grade, LineItem({"id": lineitem_url}))
+
+        return _call(send)
 
     def results(self, lineitem_url: str, scopes: list[str] | None = None) -> list[dict]:
         ags = self._ags(lineitem_url.rsplit("/", 1)[0], scopes, lineitem_url)
@@ -148,9 +151,12 @@ class PlatformServices:
 
 
 def _call(fn):
+    """Run a service call; every failure becomes a ServiceError that says whether to retry."""
     try:
         return fn()
     except LtiServiceException as exc:
         raise ServiceError(str(exc), exc.response.status_code) from exc
-    except (LtiException, requests.RequestException, ValueError, KeyError) as exc:
+    except requests.RequestException as exc:  # network: try again later
         raise ServiceError(str(exc)) from exc
+    except (LtiException, ValueError, KeyError) as exc:  # the request itself is wrong
+        raise ServiceError(str(exc), 400) from exc

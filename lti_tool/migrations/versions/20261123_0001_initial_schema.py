@@ -51,6 +51,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('lti_tool_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lti_tool_key_status'), ['status'], unique=False)
+        batch_op.create_index('uq_lti_tool_key_current', ['status'], unique=True, sqlite_where=sa.text("status = 'current'"), postgresql_where=sa.text("status = 'current'"))
 
     op.create_table('web_session',
     sa.Column('id_hash', sa.String(length=64), nullable=False),
@@ -250,6 +251,7 @@ def downgrade() -> None:
 
     op.drop_table('web_session')
     with op.batch_alter_table('lti_tool_key', schema=None) as batch_op:
+        batch_op.drop_index('uq_lti_tool_key_current', sqlite_where=sa.text("status = 'current'"), postgresql_where=sa.text("status = 'current'"))
         batch_op.drop_index(batch_op.f('ix_lti_tool_key_status'))
 
     op.drop_table('lti_tool_key')
