@@ -181,10 +181,13 @@ main.add_command(content_commands)
 @pass_ctx
 def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
     from lti_tool import migrate
+    from lti_tool.lti import keys as tool_keys
     from lti_tool.server import run_server
 
     app = ctx.app
     migrate.upgrade(get_db(app).engine)
+    with _session(app) as session:
+        tool_keys.current_key(session)  # generated at first start, kept in the database
     settings = app.config["SETTINGS"]
     click.echo(f"aftersales-training is running: open {settings.public_base_url}/ (Ctrl+C stops it)")
     run_server(host=host, port=port, workers=workers)
