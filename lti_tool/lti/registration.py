@@ -114,7 +114,7 @@ class ToolRegistration(DynamicRegistration):
         if not isinstance(config, dict):
             raise RegistrationFailed("the OpenID configuration is not a JSON object")
         issuer = config.get("issuer", "")
-        if not issuer or not self.openid_configuration_url.startswith(issuer.rstrip("/")):
+        if not isinstance(issuer, str) or not issuer_owns(issuer, self.openid_configuration_url):
             raise RegistrationFailed("the OpenID configuration's issuer does not own its URL")
         for field in ("registration_endpoint", "authorization_endpoint", "token_endpoint", "jwks_uri"):
             if not config.get(field):
@@ -153,6 +153,19 @@ class ToolRegistration(DynamicRegistration):
             raise RegistrationFailed(str(exc)) from exc
         assert self.platform is not None
         return self.platform
+
+
+def issuer_owns(issuer: str, url: str) -> bool:
+    """The URL is on the issuer's scheme, host and port, under the issuer's path (Moodle's
+    issuer is its wwwroot, which may have a path). A bare string prefix is not enough:
+    ``https://lms.example`` is a prefix of ``https://lms.example.evil.net/…``."""
+    own, other = urlparse(issuer), urlparse(url)
+    if not own.scheme or not own.netloc:
+        return False
+    if (own.scheme.lower(), own.netloc.lower()) != (other.scheme.lower(), other.netloc.lower()):
+        return False
+    base = own.path.rstrip("/")
+    return not base or other.path == base or other.path.startswith(base + "/")
 
 
 class _NonClosing:

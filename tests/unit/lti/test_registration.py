@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
-from lti_tool.lti.registration import TOOL_CONFIG, ToolRegistration
+from lti_tool.lti.registration import TOOL_CONFIG, ToolRegistration, issuer_owns
 
 BASE = "http://tool.example:5000"
 
@@ -40,3 +41,20 @@ def test_registration_fields_moodle_requires():
     assert tool["domain"] == "tool.example:5000"
     assert tool["target_link_uri"] == f"{BASE}/lti/launch"
     assert {m["type"] for m in tool["messages"]} == {"LtiDeepLinkingRequest", "LtiResourceLinkRequest"}
+
+
+@pytest.mark.parametrize(
+    ("issuer", "url", "owns"),
+    [
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/mod/lti/openid-configuration.php", True),  # Moodle 5.1
+        ("https://lms.example/moodle", "https://lms.example/moodle/mod/lti/openid-configuration.php", True),
+        ("https://lms.example/", "https://lms.example/mod/lti/openid-configuration.php", True),
+        ("https://lms.example", "https://lms.example.evil.net/mod/lti/openid-configuration.php", False),
+        ("https://lms.example", "https://lms.example:8443/mod/lti/openid-configuration.php", False),
+        ("https://lms.example", "http://lms.example/mod/lti/openid-configuration.php", False),
+        ("https://lms.example/moodle", "https://lms.example/moodle2/mod/lti/openid-configuration.php", False),
+        ("", "https://lms.example/mod/lti/openid-configuration.php", False),
+    ],
+)
+def test_the_issuer_must_own_the_configuration_url(issuer, url, owns):
+    assert issuer_owns(issuer, url) is owns
