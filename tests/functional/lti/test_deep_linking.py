@@ -1,0 +1,74 @@
+"""Deep Linking 2.0 round trip: an instructor picks items from the bundled catalogue;
+the platform receives signed ltiResourceLink items with line items and custom
+parameters; launching a placed item carries them back (DL 2.0 §4.2, §3.4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lti_tool.lti.models import ResourceLink
+from tests.support.browser import Browser
+
+QUIZ = "quiz:fault-diagnosis-repair/final-exam"
+PRACTICAL = "practical:fault-diagnosis-repair/diagnosis-repair-assessment"
+SESSION = "session:fault-diagnosis-repair/workshop"
+
+
+def test_instructor_places_several_items_in_the_course(platform, browser, db_session):
+    picker = platform.deep_link(browser, user="instructor")
+    assert picker.status_code == 200, picker.text[:300]
+    form = browser.page.form(action_contains="/lti/deeplink")
+    offered = form.options("item")
+    assert {QUIZ, PRACTICAL, SESSION, "course:fault-diagnosis-repair"} <= set(offered)
+    browser.submit(form, {"item": [QUIZ, PRACTICAL, SESSION]})  # auto-posts the JWT back to the LMS
+    items = platform.deep_link_items(platform.course.id)
+    assert [i["custom"]["item_id"] for i in items] == [
+        "fault-diagnosis-repair/final-exam",
+        "fault-diagnosis-repair/diagnosis-repair-assessment",
+        "fault-diagnosis-repair/workshop",
+    ]
+    quiz, practical, session = items
+    assert quiz["type"] == "ltiResourceLink" and quiz["url"].endswith("/lti/launch")
+    assert quiz["custom"]["item_kind"] == "quiz" and "?" not in quiz["url"]  # no query string
+    assert quiz["lineItem"]["resourceId"] == "fault-diagnosis-repair/final-exam"
+    assert quiz["lineItem"]["scoreMaximum"] > 0 and quiz["lineItem"]["label"] == quiz["title"]
+    assert "故障" in quiz["title"]  # the instructor's language
+    assert practical["lineItem"]["tag"] == "practical"
+    assert "lineItem" not in session  # attendance is not a gradebook column
+
+    # A learner opens the placed quiz: the launch carries the item's custom parameters.
+    placed = [link for link in platform.resource_links() if link.custom.get("item_id") == "fault-diagnosis-repair/final-exam"]
+    with Browser() as learner:
+        assert platform.launch(learner, user="learner", resource_link=placed[0].id).status_code == 200
+    link = db_session.scalars(select(ResourceLink).where(ResourceLink.lms_resource_link_id == placed[0].id)).one()
+    assert (link.item_kind, link.item_id) == ("quiz", "fault-diagnosis-repair/final-exam")
+    assert link.lineitem_url  # the platform created the gradebook column from the lineItem
+
+
+def test_single_item_platforms_get_one_item(platform, browser):
+    platform.deep_link(browser, user="instructor", accept_multiple=False)
+    form = browser.page.form(action_contains="/lti/deeplink")
+    response = browser.submit(form, {"item": [QUIZ, PRACTICAL]})
+    assert response.status_code == 422
+    assert platform.deep_link_items(platform.course.id) == []
+
+
+def test_an_unknown_or_forged_item_is_refused(platform, browser):
+    platform.deep_link(browser, user="instructor")
+    form = browser.page.form(action_contains="/lti/deeplink")
+    response = browser.submit(form, {"item": ["quiz:no-such-course/none"]})
+    assert response.status_code == 422
+    assert platform.deep_link_items(platform.course.id) == []
+
+
+def test_the_response_without_csrf_token_is_refused(platform, browser):
+    platform.deep_link(browser, user="instructor")
+    form = browser.page.form(action_contains="/lti/deeplink")
+    response = browser.post(form.action, [("item", QUIZ)])
+    assert response.status_code == 400
+    assert platform.deep_link_items(platform.course.id) == []
+
+
+def test_a_learner_cannot_use_a_deep_linking_launch(platform, browser):
+    response = platform.deep_link(browser, user="learner")
+    assert response.status_code == 403
