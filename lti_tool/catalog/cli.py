@@ -29,7 +29,7 @@ def content() -> None:
     pass
 
 
-@content.command("check", help="Validate the library (default: AFTERSALES_CONTENT_PATH or the bundled content/); print every problem as file:line: message.")
+@content.command("check", help="Validate the library; print every problem as file:line: message.")
 @click.argument("path", required=False, type=PATH)
 def check(path: Path | None) -> None:
     path = path or _default_path()
@@ -43,9 +43,10 @@ def check(path: Path | None) -> None:
     quizzes = [q for c in courses for q in c.quizzes]
     questions = sum(len(q.all_questions()) for q in quizzes)
     tasks = sum(len(c.practical) for c in courses)
+    sessions = sum(len(c.manifest.sessions) for c in courses)
     click.echo(
         f"ok: {len(courses)} course(s), {lessons} lesson(s), {len(quizzes)} quiz(zes) with "
-        f"{questions} question(s), {tasks} practical task(s) in {display_path(path)}"
+        f"{questions} question(s), {tasks} practical task(s), {sessions} session(s) in {display_path(path)}"
     )
 
 

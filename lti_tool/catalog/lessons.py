@@ -74,9 +74,11 @@ def _sections(file: Path, body: str, first_line: int, problems: list[Problem]) -
     """``{language: (markdown, first line)}`` from the ``<!-- lang: xx -->`` markers."""
     sections: dict[str, tuple[list[str], int]] = {}
     current: list[str] | None = None
+    seen_marker = False
     for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
         match = MARKER.match(line.strip())
         if match:
+            seen_marker = True
             language = match.group(1)
             if language not in LANGUAGES:
                 problems.append(Problem(file, number, f"unknown language '{language}' in the marker; use zh-CN or en"))
@@ -89,9 +91,9 @@ def _sections(file: Path, body: str, first_line: int, problems: list[Problem]) -
                 sections[language] = (current, number + 1)
         elif current is not None:
             current.append(line)
-        elif line.strip():
+        elif line.strip() and not seen_marker:
             problems.append(Problem(file, number, "text before the first <!-- lang: zh-CN --> marker"))
-            break
+            seen_marker = True  # said once
     result = {}
     for language in LANGUAGES:
         if language not in sections:

@@ -74,6 +74,8 @@ def load_yaml(file: Path, text: str | None = None, first_line: int = 1) -> Sourc
         what = " ".join(part for part in (exc.context, exc.problem) if part)
         if exc.problem and "mapping values are not allowed" in exc.problem:
             what += " (is there a ': ' inside a text? put the text in quotes)"
+        elif exc.context and "flow" in exc.context:
+            what += " (in a one-line {…} or […], put texts containing , ? : # [ ] { } in quotes)"
         source.problems.append(Problem(file, line, f"YAML syntax error: {what}"))
         return source
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML parse error is marked
