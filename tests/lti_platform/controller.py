@@ -43,6 +43,7 @@ class TestPlatform(Records, Courses):
         *,
         tool_base_url: str | None = None,
         port: int | None = None,
+        hostname: str = "127.0.0.1",
         issuer: str | None = None,
         login_method: str = "post",
         storage_target: str | None = None,
@@ -57,7 +58,9 @@ class TestPlatform(Records, Courses):
         super().__init__()
         self.name, self.product_family, self.version = name, product_family, FAMILIES[product_family]
         self.port = port or free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        # It listens on 127.0.0.1; ``hostname="localhost"`` makes it another site than a
+        # tool on 127.0.0.1 for a real browser (third-party cookies in the tool's iframe).
+        self.base_url = f"http://{hostname}:{self.port}"
         self.issuer = issuer or self.base_url
         self.login_method, self.storage_target = login_method, storage_target
         self.guid = str(uuid.uuid4())
@@ -66,7 +69,11 @@ class TestPlatform(Records, Courses):
         self.ids = Ids(product_family)
         self.id_token_ttl = 60 if product_family == "moodle" else 3600  # Moodle signs for 60 s
         self.token_ttl = 3600
-        self.require_platform_session = True  # prompt=none: the user must be signed in here
+        # prompt=none: the auth request must carry this platform's session cookie for the
+        # launching user. Moodle's cookie is SameSite=None; Secure over https; over http a
+        # real browser withholds this platform's Lax cookie from an auth request made
+        # inside a cross-site tool frame, so such tests turn the check off.
+        self.require_platform_session = True
         self.token_audience = self.token_url
         self.users: dict[str, PlatformUser] = {}
         self.courses: dict[str, Course] = {}

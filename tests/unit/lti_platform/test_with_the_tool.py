@@ -4,29 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import select
 
 from lti_tool.db import get_db
 from lti_tool.lti.models import Enrolment, Platform, User
-from tests.lti_platform import TestPlatform
-from tests.support.browser import Browser
+from tests.lti_platform.fixtures import browser, lms, registered_lms  # noqa: F401
 
 
-@pytest.fixture
-def lms(live_tool):
-    with TestPlatform(tool_base_url=live_tool.url) as platform:
-        yield platform
-
-
-@pytest.fixture
-def browser():
-    with Browser() as b:
-        yield b
-
-
-def test_a_registered_platform_launches_a_learner_into_the_tool(app, lms, live_tool, browser, db_session):
-    lms.register_in_tool(app)
+def test_a_registered_platform_launches_a_learner_into_the_tool(registered_lms, live_tool, browser, db_session):
+    lms = registered_lms
     response = lms.launch(browser, "learner")
     assert response.status_code == 200 and response.url == f"{live_tool.url}/lti/landing"
     user = db_session.scalars(select(User).where(User.sub == lms.user("learner").sub)).one()
