@@ -122,13 +122,21 @@ def _service_claims(platform, claims, course, link, client, deployment_id) -> No
         }
 
 
+LTI_SHORT_NAMES = {
+    "message_type", "version", "deployment_id", "target_link_uri", "resource_link", "roles", "context",
+    "tool_platform", "launch_presentation", "lis", "custom", "role_scope_mentor",
+}
+
+
 def _claim_name(claims: dict, name: str) -> str:
-    """``message_type`` is short for the LTI claim URI when no top-level claim has that name."""
+    """``message_type`` is short for the LTI claim URI (``deep_linking_settings`` for the
+    Deep Linking one); top-level claims (``iss``, ``nonce``) keep their names."""
     if name in claims or name.startswith("http"):
         return name
-    for prefix in (c.CLAIM, c.DL_CLAIM):
-        if prefix + name in claims:
-            return prefix + name
+    if name in LTI_SHORT_NAMES:
+        return c.CLAIM + name
+    if c.DL_CLAIM + name in claims or name == "deep_linking_settings":
+        return c.DL_CLAIM + name
     return name
 
 

@@ -74,6 +74,8 @@ def test_overrides_and_removals_use_short_or_full_claim_names(moodle):
     assert claims[c.CLAIM + "message_type"] == "LtiSubmissionReviewRequest"
     assert "nonce" not in claims and c.CLAIM + "deployment_id" not in claims and c.CLAIM + "roles" not in claims
     assert header["typ"] == "at+jwt"
+    _, claims, _ = segments(moodle.make_id_token(claims_overrides={"custom": {"item_id": "x"}}))
+    assert claims[c.CLAIM + "custom"] == {"item_id": "x"} and "custom" not in claims
 
 
 def test_rotation_publishes_the_new_key_and_keeps_the_old_one(moodle):
