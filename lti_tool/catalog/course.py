@@ -132,7 +132,7 @@ def _read_parts(reader: _Reader, source: Source):
             file = reader.folder / rel
             listed_files.add(file.resolve())
             at = source.line((key, index))
-            if not rel.startswith(subfolder + "/") or not rel.endswith(suffix):
+            if not rel.startswith(subfolder + "/") or not rel.endswith(suffix) or ".." in rel.split("/"):
                 reader.problems.append(Problem(source.file, at, f"'{rel}' must be a {suffix} file in {subfolder}/"))
             elif not file.is_file():
                 reader.problems.append(Problem(source.file, at, f"{NOUNS[key]} file {rel} does not exist"))
@@ -186,6 +186,8 @@ def _unlisted(reader: _Reader, subfolder: str, suffix: str, listed: set[Path], k
     for file in sorted(directory.iterdir()):
         if file.suffix == suffix and file.resolve() not in listed:
             reader.problems.append(Problem(file, 1, f"not listed under {key}: in {MANIFEST}"))
+        elif suffix == ".yaml" and file.suffix == ".yml":
+            reader.problems.append(Problem(file, 1, "content files end in .yaml: rename it"))
 
 
 def _check_references(reader: _Reader, source: Source, manifest: CourseManifest) -> None:

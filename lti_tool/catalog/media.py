@@ -62,6 +62,8 @@ def resolve(ref: str, from_folder: str, allowed: dict[str, str], course_dir: Pat
     file = course_dir / path
     if not file.is_file():
         raise AssetError(f"'{ref}' does not exist (looked for {path} in the course folder)")
+    if not file.resolve().is_relative_to(course_dir.resolve()):
+        raise AssetError(f"'{ref}' is a link to a file outside the course folder")
     if file.stat().st_size > MAX_ASSET_BYTES:
         raise AssetError(f"'{ref}' is larger than {MAX_ASSET_BYTES // (1024 * 1024)} MB")
     if suffix == ".svg" and _ACTIVE_SVG.search(file.read_text(encoding="utf-8", errors="replace")):

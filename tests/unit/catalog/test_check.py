@@ -75,6 +75,10 @@ CASES = {
          (C, "  check: 50\n  task: 50\n", "  task: 100\n")],
         (Q, "id: check", 1, 0, "not listed under quizzes: in course.yaml"),
     ),
+    "manifest path leaving its folder": (
+        [(C, "  - lessons/intro.md", "  - lessons/../../elsewhere/intro.md")],
+        (C, "lessons/../../", 1, 0, "'lessons/../../elsewhere/intro.md' must be a .md file in lessons/"),
+    ),
     "completion names a quiz that does not exist": (
         [(C, "quizzes: [check]", "quizzes: [exam]")],
         (C, "quizzes: [exam]", 1, 0, "completion.quizzes[0]: there is no quiz 'exam' in this course"),
@@ -202,6 +206,21 @@ def test_a_non_course_folder_needs_a_manifest(sample):
     assert result.exit_code == 1
     assert f"{sample.root / 'notes' / 'course.yaml'}:1: missing: every course folder needs a course.yaml" in result.output
     assert "_drafts" not in result.output
+
+
+def test_a_yml_file_is_named_as_such(sample):
+    (sample.course / "quizzes" / "check.yaml").rename(sample.course / "quizzes" / "check.yml")
+    result = content_check(sample.root)
+    assert f"{sample.course / 'quizzes' / 'check.yml'}:1: content files end in .yaml: rename it" in result.output
+
+
+def test_a_symlink_out_of_the_course_is_refused(sample, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for learners")
+    (sample.course / "media" / "figure.svg").unlink()
+    (sample.course / "media" / "figure.svg").symlink_to(secret)
+    result = content_check(sample.root)
+    assert "'../media/figure.svg' is a link to a file outside the course folder" in result.output
 
 
 def test_an_svg_with_a_script_is_refused(sample):
