@@ -1,5 +1,5 @@
-"""Full LTI launches per second (OIDC login + launch + first page) against a plain
-Flask endpoint doing the same three requests, in one run on this machine.
+"""Full LTI launches per second (OIDC login, its cookie check, launch, first page)
+against a plain Flask endpoint doing three requests, in one run on this machine.
 
 Both run under gunicorn with the same workers; the same client threads drive both.
 The tool runs on a real PostgreSQL (``--db postgres``, default) or SQLite. The
@@ -134,7 +134,10 @@ def main() -> None:
             "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT})
         if login.status_code != 302:
             raise RuntimeError(f"login {login.status_code}")
-        query = parse_qs(urlparse(login.headers["Location"]).query)
+        checked = session.get(tool_url + login.headers["Location"], allow_redirects=False)
+        if checked.status_code != 302:
+            raise RuntimeError(f"login check {checked.status_code}")
+        query = parse_qs(urlparse(checked.headers["Location"]).query)
         token = platform.id_token(query["nonce"][0], n, target)
         done = session.post(target, data={"id_token": token, "state": query["state"][0]}, allow_redirects=False)
         if done.status_code != 303:
@@ -166,7 +169,7 @@ def main() -> None:
 
     print(f"database: {args.db}; gunicorn workers: {args.workers} x 4 threads; concurrency: {args.concurrency}; {args.seconds:.0f} s each")
     print(f"{'':28}{'per second':>12}{'p50 ms':>10}{'p95 ms':>10}{'done':>8}{'errors':>8}")
-    for name, r in (("full LTI launch (3 req)", tool), ("plain Flask (3 req)", base)):
+    for name, r in (("full LTI launch (4 req)", tool), ("plain Flask (3 req)", base)):
         print(f"{name:28}{r['per_second']:>12.1f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{r['done']:>8}{r['errors']:>8}")
     if tool["error_samples"]:
         print("errors:", tool["error_samples"])

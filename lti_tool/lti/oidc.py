@@ -28,8 +28,8 @@ def find_platform(session: Session, iss: str, client_id: str | None) -> Platform
     return found[0]
 
 
-def begin_login(session: Session, params: dict, base_url: str, ttl: int) -> tuple[LaunchState, str, str]:
-    """Record the login and return (state, browser token, the platform auth URL)."""
+def begin_login(session: Session, params: dict, base_url: str, ttl: int) -> tuple[LaunchState, str]:
+    """Record the login; returns the state and the browser token that proves it later."""
     iss, login_hint, target = params.get("iss"), params.get("login_hint"), params.get("target_link_uri")
     if not iss:
         raise LaunchRejected("iss", "the login request has no iss")
@@ -50,6 +50,11 @@ def begin_login(session: Session, params: dict, base_url: str, ttl: int) -> tupl
     )
     session.add(state)
     session.flush()
+    return state, token
+
+
+def auth_url(platform: Platform, state: LaunchState, base_url: str) -> str:
+    """The platform's OIDC authentication request for this login."""
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -57,14 +62,22 @@ def begin_login(session: Session, params: dict, base_url: str, ttl: int) -> tupl
         "prompt": "none",
         "client_id": platform.client_id,
         "redirect_uri": f"{base_url}/lti/launch",
-        "login_hint": login_hint,
+        "login_hint": state.login_params.get("login_hint", ""),
         "state": state.state,
         "nonce": state.nonce,
     }
-    if params.get("lti_message_hint"):
-        query["lti_message_hint"] = params["lti_message_hint"]
+    if state.login_params.get("lti_message_hint"):
+        query["lti_message_hint"] = state.login_params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
-    return state, token, f"{platform.auth_login_url}{separator}{urlencode(query)}"
+    return f"{platform.auth_login_url}{separator}{urlencode(query)}"
+
+
+def rebind_for_storage(state: LaunchState) -> str:
+    """A new browser proof for a login whose cookie never came back, to be kept in the
+    platform's storage instead."""
+    token = secrets.token_urlsafe(32)
+    state.browser_hash = browser_hash(token)
+    return token
 
 
 def platform_origin(platform: Platform) -> str:

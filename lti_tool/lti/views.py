@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
-from lti_tool.db import get_db
+from lti_tool.db import get_db, utcnow
 from lti_tool.errors import render_error
 from lti_tool.i18n import normalise, select_locale
 from lti_tool.lti import keys, oidc
@@ -21,6 +21,7 @@ from lti_tool.lti.launch import (
     BrowserNotBound,
     LaunchRejected,
     LaunchValidator,
+    browser_hash,
     unverified_parts,
 )
 from lti_tool.security import csrf
@@ -84,30 +85,43 @@ def jwks():
 @bp.route("/login", methods=["GET", "POST"])
 @csrf.exempt
 def login():
+    """OIDC login initiation: record the state, set the browser proof, and check it
+    comes back before sending the browser to the platform (``login_continue``)."""
     params = request.values.to_dict()
     settings = _settings()
     try:
-        state, token, auth_url = oidc.begin_login(
+        state, token = oidc.begin_login(
             db.session(), params, settings.public_base_url, settings.launch_state_ttl_seconds
         )
     except LaunchRejected as exc:
         return _rejected(exc)
-    if state.storage_target:
-        platform = db.session().get(oidc.Platform, state.platform_id)
-        response = make_response(
-            render_template(
-                "lti/storage_login.html",
-                auth_url=auth_url,
-                state=state,
-                token=token,
-                target=state.storage_target,
-                origin=oidc.platform_origin(platform),
-            )
-        )
-    else:
-        response = redirect(auth_url, 302)
+    response = redirect(url_for("lti.login_continue", state=state.state), 302)
     response.set_cookie(STATE_COOKIE + state.state, token, **_cookie_kwargs(settings.launch_state_ttl_seconds))
     return response
+
+
+@bp.get("/login/continue")
+def login_continue():
+    """The browser came back from the login redirect. With the state cookie: on to the
+    platform. Without it (third-party cookies blocked in the LMS iframe): keep the proof
+    in LTI Platform Storage when the platform offers it, else offer a new window, while
+    the platform's login hint is still unused."""
+    state = db.session().get(oidc.LaunchState, request.args.get("state", "")[:64])
+    if state is None or state.used_at is not None or state.expires_at < utcnow():
+        return _rejected(LaunchRejected("state", "unknown or expired state at login"))
+    platform = db.session().get(oidc.Platform, state.platform_id)
+    auth_url = oidc.auth_url(platform, state, _settings().public_base_url)
+    cookie = request.cookies.get(STATE_COOKIE + state.state)
+    if cookie and browser_hash(cookie) == state.browser_hash:
+        return redirect(auth_url, 302)
+    if state.storage_target:
+        token = oidc.rebind_for_storage(state)  # a fresh proof: the cookie never arrived
+        return render_template(
+            "lti/storage_login.html", auth_url=auth_url, state=state, token=token,
+            target=state.storage_target, origin=oidc.platform_origin(platform),
+        )
+    relaunch = url_for("lti.login", **state.login_params)
+    return make_response(render_template("lti/new_window.html", relaunch_url=relaunch), 200)
 
 
 @bp.post("/launch")
