@@ -50,7 +50,7 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None
     cmd = [
         sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
-        "--log-level", "warning",
+        "--log-level", "warning", "--no-control-socket",
     ]
     return subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd or ROOT)
 

@@ -37,6 +37,13 @@ def select_locale() -> str:
     return normalise(browser) or current_app.config["SETTINGS"].default_locale
 
 
+def current() -> str:
+    """The request's locale as ``zh_CN`` or ``en``."""
+    from flask_babel import get_locale
+
+    return normalise(str(get_locale())) or "en"
+
+
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale, default_translation_directories="translations")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["SETTINGS"].default_locale)
@@ -45,5 +52,5 @@ def init_app(app: Flask) -> None:
     def _languages():
         from flask_babel import get_locale
 
-        locale = str(get_locale())
+        locale = normalise(str(get_locale())) or "en"  # Babel says zh_Hans_CN
         return {"current_locale": locale, "html_lang": "zh-CN" if locale == "zh_CN" else "en"}

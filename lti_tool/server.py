@@ -42,6 +42,8 @@ def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> 
                 "accesslog": "-",
                 "timeout": 60,
                 "graceful_timeout": 20,
+                # No shared control socket: two tools on one machine must not collide.
+                "control_socket_disable": True,
             }
         ).run()
     finally:

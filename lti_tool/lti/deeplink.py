@@ -3,28 +3,39 @@ sessions from our catalogue; we return signed ltiResourceLink items to the LMS."
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, render_template, request, session
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
-from lti_tool import auth, db
+from lti_tool import auth, db, i18n
 from lti_tool.errors import UserError
 from lti_tool.lti import roles
 from lti_tool.lti.models import Platform
 from lti_tool.lti.toolconf import registration_for
 
+log = logging.getLogger(__name__)
 bp = Blueprint("deeplink", __name__, url_prefix="/lti/deeplink", template_folder="templates")
 
 GRADED_KINDS = {"course", "quiz", "practical"}
 
 
 def catalogue_items() -> list:
+    from lti_tool.catalog.errors import ContentError
     from lti_tool.catalog.library import load_library
 
-    return list(load_library(current_app.config["SETTINGS"].resolved_content_path).items())
+    try:
+        return list(load_library(current_app.config["SETTINGS"].resolved_content_path).items())
+    except ContentError as exc:
+        log.error("the course library does not load: %s", exc)
+        raise UserError(
+            _("The course library could not be loaded, so there is nothing to choose from right now."),
+            503,
+            hint=_("Your tool administrator can run “aftersales-training content check” to see what is wrong."),
+        ) from exc
 
 
 class _Resource(DeepLinkResource):
@@ -76,7 +87,7 @@ def picker():
     return render_template(
         "lti/deeplink_picker.html",
         items=catalogue_items(),
-        locale=str(get_locale()),
+        locale=i18n.current(),
         accept_multiple=settings.get("accept_multiple", True) is not False,
     )
 
@@ -95,8 +106,8 @@ def respond():
     actor = auth.current_actor()
     platform = db.session().get(Platform, actor.platform_id)
     base = current_app.config["SETTINGS"].public_base_url
-    locale = "zh-CN" if str(get_locale()) == "zh_CN" else "en"
-    resources = [content_item(by_id[c], str(get_locale()), f"{base}/lti/launch") for c in chosen]
+    locale = i18n.current()
+    resources = [content_item(by_id[c], locale, f"{base}/lti/launch") for c in chosen]
     deep_link = _DeepLink(registration_for(db.session(), platform), data["deployment_id"], data["settings"])
     token = deep_link.get_response_jwt(resources)
     session.pop("deep_link", None)
@@ -105,5 +116,4 @@ def respond():
         return_url=data["settings"]["deep_link_return_url"],
         jwt=token,
         count=len(resources),
-        lang=locale,
     )

@@ -50,7 +50,9 @@ def record_launch(session: Session, launch: ValidLaunch, extra_hr_roles=()) -> L
     user.given_name = _text(claims.get("given_name")) or user.given_name
     user.family_name = _text(claims.get("family_name")) or user.family_name
     user.email = _text(claims.get("email")) or user.email
-    user.locale = _text(claims.get("locale"), 32) or user.locale
+    presentation = claims.get(CLAIM + "launch_presentation") or {}
+    # Moodle sends the locale only in launch_presentation, and as "zh_cn".
+    user.locale = _text(claims.get("locale") or presentation.get("locale"), 32) or user.locale
     sourcedid = (claims.get(CLAIM + "lis") or {}).get("person_sourcedid")
     if isinstance(sourcedid, str) and sourcedid:
         user.person_sourcedid = sourcedid[:255]

@@ -138,7 +138,7 @@ class ToolRegistration(DynamicRegistration):
             auth_token_url=openid_configuration["token_endpoint"],
             key_set_url=openid_configuration["jwks_uri"],
             deployment_ids=[str(deployment)] if deployment else [],
-            name=platform_config.get("product_family_code", "") or openid_configuration["issuer"],
+            name=_platform_name(openid_configuration["issuer"], platform_config),
             auth_audience=openid_configuration.get("authorization_server"),
             product_family=platform_config.get("product_family_code", ""),
         )
@@ -166,6 +166,13 @@ def issuer_owns(issuer: str, url: str) -> bool:
         return False
     base = own.path.rstrip("/")
     return not base or other.path == base or other.path.startswith(base + "/")
+
+
+def _platform_name(issuer: str, platform_config: dict) -> str:
+    """E.g. "moodle.example.com (moodle)": every Moodle says "moodle", the host tells them apart."""
+    host = urlparse(issuer).netloc or issuer
+    family = platform_config.get("product_family_code", "")
+    return f"{host} ({family})" if family else host
 
 
 class _NonClosing:
