@@ -198,9 +198,11 @@ from lti_tool.demo import demo as demo_command  # noqa: E402
 main.add_command(demo_command)
 
 
+from lti_tool.i18n_commands import i18n as i18n_commands  # noqa: E402
 from lti_tool.xapi_commands import xapi as xapi_commands  # noqa: E402
 
 main.add_command(xapi_commands)
+main.add_command(i18n_commands)
 
 
 def run() -> None:  # pragma: no cover - console entry
