@@ -72,11 +72,14 @@ def _worker_loop(app, stop: threading.Event) -> None:
 
 
 def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, workers: int) -> None:
+    from sqlalchemy.engine import make_url
+
     from lti_tool import create_app, migrate
     from lti_tool.db import get_db
 
     TestPlatform = load_test_platform()
-    tool_url = os.environ.get("AFTERSALES_PUBLIC_BASE_URL") or f"http://{host}:{port}"
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    tool_url = os.environ.get("AFTERSALES_PUBLIC_BASE_URL") or f"http://{shown_host}:{port}"
     os.environ["AFTERSALES_PUBLIC_BASE_URL"] = tool_url  # also for gunicorn's workers and the worker process
     app = create_app()
     migrate.upgrade(get_db(app).engine)
@@ -94,7 +97,8 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     click.echo("")
     click.echo(f"  Test LMS platform : {platform.home_url}   <- open this")
     click.echo(f"  Tool              : {tool_url}/")
-    click.echo(f"  Database          : {settings.resolved_database_url}")
+    database = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
+    click.echo(f"  Database          : {database}")
     click.echo("")
     click.echo("  On the platform's page, launch an activity as the seeded learner (张伟), the")
     click.echo("  instructor or HR, or use Deep Linking as the instructor to add content, all")
