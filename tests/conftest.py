@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
+from sqlalchemy import func, select
+
 from lti_tool import create_app, migrate
 from lti_tool.db import get_db
+from lti_tool.lti.models import Context, Enrolment, LaunchState, ResourceLink, UsedNonce, User, WebSession
+from tests.lti_platform import TestPlatform
+from tests.support.browser import Browser
 from tests.support.live import LiveServer
 from tests.support.postgres import PostgresServer, free_port
 
@@ -98,3 +103,29 @@ def live_tool(app, tool_port):
     server = LiveServer(app, tool_port).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def platform(live_tool, app):
+    """A Moodle-like test platform, registered in the tool under test."""
+    platform = TestPlatform(tool_base_url=live_tool.url).start()
+    platform.register_in_tool(app)
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture
+def browser():
+    with Browser() as browser:
+        yield browser
+
+
+def written(session) -> dict:
+    """What a launch writes, counted: a refused launch must leave these unchanged."""
+    session.expire_all()
+    counts = {
+        model.__tablename__: session.scalar(select(func.count()).select_from(model))
+        for model in (User, Context, Enrolment, ResourceLink, UsedNonce, WebSession)
+    }
+    counts["used_states"] = session.scalar(select(func.count()).where(LaunchState.used_at.is_not(None)))
+    return counts

@@ -14,7 +14,7 @@ import random
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import get_db, utcnow
@@ -53,12 +53,29 @@ def enqueue_score(
     row = ScoreOutbox(
         resource_link_id=resource_link.id, user_id=user.id, resource_id=resource_id, label=label[:255],
         score_given=score_given, score_maximum=score_maximum, activity_progress=activity_progress,
-        grading_progress=grading_progress, comment=comment, scored_at=scored_at, status=PENDING,
+        grading_progress=grading_progress, comment=comment,
+        scored_at=_next_timestamp(session, resource_link.id, user.id, scored_at), status=PENDING,
         attempts=0, next_attempt_at=utcnow(), source=source or {},
     )
     session.add(row)
     session.flush()
     return row
+
+
+def _next_timestamp(session: Session, link_id: int, user_id: int, wanted: datetime) -> datetime:
+    """Whole seconds, later than any score already queued for this learner and item.
+
+    Moodle refuses (409) a score whose timestamp is not later than the one it keeps,
+    compared in whole seconds: two results in one second must still both count."""
+    last = session.scalar(
+        select(func.max(ScoreOutbox.scored_at)).where(
+            ScoreOutbox.resource_link_id == link_id, ScoreOutbox.user_id == user_id
+        )
+    )
+    stamp = wanted.replace(microsecond=0)
+    if last is not None and stamp <= last:
+        stamp = last.replace(microsecond=0) + timedelta(seconds=1)
+    return stamp
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -114,7 +131,11 @@ def deliver_one(app: Flask, http, services_cache: dict) -> bool:
                 timestamp=row.scored_at, comment=row.comment, scopes=context.ags_scopes or None,
             )
         except ServiceError as exc:
-            _record_failure(session, row, exc)
+            if exc.status == 409:  # the LMS keeps this score or a newer one already
+                row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), str(exc)[:2000]
+                session.add(ScoreDelivery(outbox_id=row.id, ok=True, status_code=409, message="already recorded"))
+            else:
+                _record_failure(session, row, exc)
         else:
             row.status, row.delivered_at, row.last_error = DELIVERED, utcnow(), None
             session.add(ScoreDelivery(outbox_id=row.id, ok=True, status_code=200, message=""))

@@ -10,7 +10,7 @@ import re
 from html import unescape
 from urllib.parse import urlparse
 
-from tests.functional.lti.conftest import written
+from tests.conftest import written
 from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 

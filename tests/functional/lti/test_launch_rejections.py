@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.functional.lti.conftest import written
+from tests.conftest import written
 from tests.lti_platform import constants as c
 from tests.support.browser import Browser
 

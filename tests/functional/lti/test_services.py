@@ -137,3 +137,16 @@ def test_nrps_memberships_follow_every_page(live_tool, app, db_session, family):
 
         assert lms.count_requests(urlparse(context.nrps_url).path) >= 3  # several pages
 
+
+
+def test_two_scores_in_the_same_second_both_count(platform, app, db_session):
+    """Moodle compares score timestamps in whole seconds and refuses one not later."""
+    link = _launch(platform, link_index=1)
+    first = _queue(app, platform, link_id=link.id, score=7.0)
+    assert ags.deliver_scores(app) == 1
+    second = _queue(app, platform, link_id=link.id, score=7.5)
+    assert ags.deliver_scores(app) == 1
+    rows = {r.id: r for r in db_session.scalars(select(ScoreOutbox))}
+    assert rows[second].scored_at > rows[first].scored_at
+    assert rows[second].scored_at.microsecond == 0
+    assert [s["scoreGiven"] for s in platform.scores()] == [7.0, 7.5]
