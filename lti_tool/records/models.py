@@ -1,0 +1,50 @@
+"""The training record: what a learner did in one training item, and how it went."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.db import Base, UTCDateTime, utcnow
+from lti_tool.lti.models import Context, User
+
+# What a record is about: a lesson read, a quiz, a practical task, a classroom
+# session, a questionnaire answered, a certificate, or a whole course.
+KINDS = ("course", "lesson", "quiz", "practical", "session", "questionnaire", "certificate")
+# Where it stands.
+STATUSES = ("in_progress", "completed", "passed", "failed", "pending_grading", "attended", "absent", "excused")
+
+
+class TrainingRecord(Base):
+    __tablename__ = "training_record"
+    __table_args__ = (UniqueConstraint("user_id", "context_id", "kind", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    # The LMS course it happened in (None: outside any course, e.g. an HR import).
+    context_id: Mapped[int | None] = mapped_column(ForeignKey("lti_context.id", ondelete="SET NULL"), index=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(255), index=True)  # the catalogue course slug
+    course_version_id: Mapped[int | None] = mapped_column(Integer)  # catalog_course_version.id
+    kind: Mapped[str] = mapped_column(String(16))
+    item_id: Mapped[str] = mapped_column(String(255))  # e.g. "fault-diagnosis-repair/final-exam"
+    title: Mapped[dict] = mapped_column(JSON, default=dict)  # {"zh-CN": ..., "en": ...}
+    status: Mapped[str] = mapped_column(String(16))
+    score: Mapped[float | None] = mapped_column(Float)
+    score_max: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Where the result comes from, e.g. {"attempt": 12} or {"assessment": 3}.
+    source: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User] = relationship()
+    context: Mapped[Context | None] = relationship()
+
+
+Index("ix_training_record_user_course", TrainingRecord.user_id, TrainingRecord.course_id)
+Index("ix_training_record_kind_status", TrainingRecord.kind, TrainingRecord.status, TrainingRecord.completed_at)

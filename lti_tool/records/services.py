@@ -1,0 +1,65 @@
+"""Keeping training records current: features call ``record_result`` in the same
+transaction as the result itself (flush only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import utcnow
+from lti_tool.records.models import KINDS, STATUSES, TrainingRecord
+
+_UNSET = object()
+
+
+def record_result(
+    session: Session, *, user_id: int, platform_id: int, context_id: int | None, course_id: str, kind: str,
+    item_id: str, status: str, title: dict | None = None, course_version_id: int | None = None,
+    score: float | None | object = _UNSET, score_max: float | None | object = _UNSET,
+    passed: bool | None | object = _UNSET, hours: float | None = None, started_at: datetime | None = None,
+    completed_at: datetime | None = None, source: dict | None = None,
+) -> TrainingRecord:
+    """Create or update the learner's record for one item; returns it (flushed).
+
+    Fields left out keep their value, so a lesson's progress does not erase a score."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}")
+    if status not in STATUSES:
+        raise ValueError(f"unknown record status {status!r}")
+    record = session.scalars(
+        select(TrainingRecord).where(
+            TrainingRecord.user_id == user_id, TrainingRecord.context_id == context_id,
+            TrainingRecord.kind == kind, TrainingRecord.item_id == item_id,
+        )
+    ).first()
+    if record is None:
+        record = TrainingRecord(user_id=user_id, context_id=context_id, kind=kind, item_id=item_id,
+                                platform_id=platform_id, started_at=started_at or utcnow())
+        session.add(record)
+    record.platform_id, record.course_id, record.status = platform_id, course_id, status
+    if title:
+        record.title = title
+    if course_version_id is not None:
+        record.course_version_id = course_version_id
+    for name, value in (("score", score), ("score_max", score_max), ("passed", passed)):
+        if value is not _UNSET:
+            setattr(record, name, value)
+    if hours is not None:
+        record.hours = hours
+    if completed_at is not None:
+        record.completed_at = completed_at
+    if source:
+        record.source = {**(record.source or {}), **source}
+    record.updated_at = utcnow()
+    session.flush()
+    return record
+
+
+def records_for_user(session: Session, user_ids: list[int]) -> list[TrainingRecord]:
+    return list(
+        session.scalars(
+            select(TrainingRecord).where(TrainingRecord.user_id.in_(user_ids)).order_by(TrainingRecord.completed_at)
+        )
+    )
