@@ -9,7 +9,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Build the app. ``overrides`` are settings fields (tests pass a database URL)."""
     from lti_tool import db, errors, events, i18n, ops, security, websession
     from lti_tool.home import bp as home_bp
-    from lti_tool.lti import ags, housekeeping
+    from lti_tool.lti import ags, housekeeping, launch_events
     from lti_tool.lti import setup_views  # noqa: F401  (routes on the lti blueprint)
     from lti_tool.lti.deeplink import bp as deeplink_bp
     from lti_tool.lti.views import bp as lti_bp
@@ -34,4 +34,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(deeplink_bp)
     housekeeping.init_app(app)
     ags.init_app(app)
+    launch_events.init_app(app)
     return app

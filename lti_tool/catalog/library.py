@@ -3,6 +3,8 @@ list of the items an instructor can place in an LMS course by Deep Linking."""
 
 from __future__ import annotations
 
+import logging
+
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +14,9 @@ from lti_tool.catalog.course import MANIFEST, CourseContent, read_course
 from lti_tool.catalog.errors import ContentError, Problem
 
 KINDS = ("course", "quiz", "practical", "session")
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,10 @@ class CatalogItem:
 class Library:
     """Every course of one library folder, validated."""
 
-    def __init__(self, path: Path, courses: list[CourseContent]) -> None:
+    def __init__(self, path: Path, courses: list[CourseContent], problems: list | None = None) -> None:
         self.path = path
         self.courses = {course.id: course for course in courses}
+        self.problems = problems or []
 
     def course(self, course_id: str) -> CourseContent:
         try:
@@ -112,19 +118,26 @@ def check_library(path: Path) -> tuple[list[CourseContent], list[Problem]]:
     return courses, sorted(problems)
 
 
-def load_library(path: Path) -> Library:
-    """The validated library at ``path`` (cached until a file in it changes);
-    :class:`ContentError` lists every problem when it is not valid."""
+def load_library(path: Path, strict: bool = True) -> Library:
+    """The validated library at ``path`` (cached until a file in it changes).
+
+    ``strict``: :class:`ContentError` lists every problem when any course is invalid
+    (``content check``, imports). Otherwise the valid courses are served and the
+    problems are kept in ``Library.problems``: one broken course must not take the
+    whole catalogue away from learners and instructors."""
     path = Path(path).resolve()
-    return _load(path, _fingerprint(path))
+    library = _load(path, _fingerprint(path))
+    if strict and library.problems:
+        raise ContentError(library.problems)
+    return library
 
 
 @lru_cache(maxsize=8)
 def _load(path: Path, _fingerprint: tuple) -> Library:
     courses, problems = check_library(path)
     if problems:
-        raise ContentError(problems)
-    return Library(path, courses)
+        log.error("the course library at %s has %d problem(s); first: %s", path, len(problems), problems[0])
+    return Library(path, courses, problems)
 
 
 def _fingerprint(path: Path) -> tuple:

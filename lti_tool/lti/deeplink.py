@@ -28,7 +28,10 @@ def catalogue_items() -> list:
     from lti_tool.catalog.library import load_library
 
     try:
-        return list(load_library(current_app.config["SETTINGS"].resolved_content_path).items())
+        library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
+        if not library.courses and library.problems:
+            raise ContentError(library.problems)
+        return list(library.items())
     except ContentError as exc:
         log.error("the course library does not load: %s", exc)
         raise UserError(

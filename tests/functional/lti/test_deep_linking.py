@@ -72,3 +72,23 @@ def test_the_response_without_csrf_token_is_refused(platform, browser):
 def test_a_learner_cannot_use_a_deep_linking_launch(platform, browser):
     response = platform.deep_link(browser, user="learner")
     assert response.status_code == 403
+
+
+def test_launching_a_placed_item_records_a_launched_statement(platform, browser, db_session):
+    import json
+
+    from xapi import store
+    from xapi.vocabulary import Verb
+
+    platform.deep_link(browser, user="instructor")
+    browser.submit(browser.page.form(action_contains="/lti/deeplink"), {"item": [QUIZ]})
+    placed = [link for link in platform.resource_links() if link.custom.get("item_kind") == "quiz"][0]
+    with Browser() as learner:
+        platform.launch(learner, user="learner", resource_link=placed.id)
+        platform.launch(learner, user="learner", resource_link=placed.id)
+    rows, _ = store.find(db_session, store.Query(verb=Verb.LAUNCHED.value))
+    launched = [json.loads(row.body) if isinstance(row.body, str) else row.body for row in rows]
+    assert len(launched) == 2  # one per launch
+    statement = launched[0]
+    assert statement["actor"]["account"]["name"] == platform.user("learner").sub
+    assert statement["object"]["id"].endswith("/course/fault-diagnosis-repair")
