@@ -70,3 +70,15 @@ def test_canvas_json_configuration(client, app):
     assert c.SCOPE_SCORE in config["scopes"] and c.SCOPE_NRPS in config["scopes"]
     placements = config["extensions"][0]["settings"]["placements"]
     assert {p["message_type"] for p in placements} == {c.DEEP_LINKING_REQUEST, c.RESOURCE_LINK_REQUEST}
+
+
+def test_dynamic_registration_with_canvas(live_tool, app, db_session):
+    """Canvas serves its configuration only with the registration token, and its issuer
+    (canvas.instructure.com) is not the host that serves it."""
+    with TestPlatform("Canvas-like", "canvas", tool_base_url=live_tool.url,
+                      issuer="https://canvas.instructure.com") as canvas, Browser() as browser:
+        page = browser.get(canvas.dynamic_registration_url())
+        assert page.status_code == 200, page.text[:500]
+        platform = db_session.scalars(select(Platform)).one()
+        assert (platform.issuer, platform.product_family) == ("https://canvas.instructure.com", "canvas")
+        assert platform.name.startswith("canvas.instructure.com")
