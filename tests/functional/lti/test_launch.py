@@ -67,3 +67,18 @@ def test_without_a_launch_pages_ask_to_open_from_the_course(live_tool, browser):
     response = browser.get(f"{live_tool.url}/lti/landing")
     assert response.status_code == 401
     assert "请从学习平台的课程中打开本工具" in response.text
+
+
+def test_nothing_crosses_platforms(platform, live_tool, app, db_session):
+    """Two LMSs may use the same user and course ids: they stay two users, two courses."""
+    from tests.lti_platform import TestPlatform
+    from tests.support.browser import Browser
+
+    with TestPlatform("Second Moodle", tool_base_url=live_tool.url) as other, Browser() as b1, Browser() as b2:
+        other.register_in_tool(app)
+        assert other.user("learner").sub == platform.user("learner").sub  # same ids on both LMSs
+        platform.launch(b1, user="learner")
+        other.launch(b2, user="learner")
+    users = db_session.scalars(select(User).where(User.sub == platform.user("learner").sub)).all()
+    assert len(users) == 2 and users[0].platform_id != users[1].platform_id
+    assert db_session.query(Context).count() == 2
