@@ -7,13 +7,12 @@ test run starts. Each test gets a fresh database cloned from one migrated by Ale
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from lti_tool import create_app, migrate
 from lti_tool.db import get_db
@@ -129,3 +128,38 @@ def written(session) -> dict:
     }
     counts["used_states"] = session.scalar(select(func.count()).where(LaunchState.used_at.is_not(None)))
     return counts
+
+
+# -- a real browser: Debian's chromium driven by Playwright (no browser download) -----------
+
+CHROMIUM = os.environ.get("AFTERSALES_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",  # the tests run as root on CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Playwright and one chromium for the whole run (Playwright's sync API allows one)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, tmp_path):
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    if os.environ.get("AFTERSALES_TEST_SCREENSHOTS"):
+        page.screenshot(path=str(tmp_path / "last.png"), full_page=True)
+    context.close()

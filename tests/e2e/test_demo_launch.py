@@ -36,10 +36,12 @@ def demo(tmp_path):
             time.sleep(0.3)
     else:
         process.kill()
+        process.wait()
         pytest.fail(f"the demo did not start: {process.stdout.read()[:2000]}")
     yield platform_url, f"http://127.0.0.1:{tool_port}"
     process.send_signal(signal.SIGINT)
     process.wait(timeout=30)
+    process.stdout.close()
 
 
 def test_the_demo_learner_launches_into_the_tool(demo, page):

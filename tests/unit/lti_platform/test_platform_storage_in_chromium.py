@@ -4,23 +4,11 @@ platform's LTI Platform Storage (postMessage put_data / get_data on the parent).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.lti_platform import TestPlatform
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 def test_a_cross_site_tool_frame_launches_through_platform_storage(app, live_tool, chromium):
