@@ -6,7 +6,10 @@ locale kept in the session, the browser's Accept-Language, the configured defaul
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, request, session
+from babel import Locale
 from flask_babel import Babel
 
 SUPPORTED = ("zh_CN", "en")
@@ -24,7 +27,17 @@ def normalise(tag: str | None) -> str | None:
     return None
 
 
-def select_locale() -> str:
+@lru_cache(maxsize=None)
+def _parsed(tag: str) -> Locale:
+    # Babel scans its whole locale list on every parse: parse each of ours once.
+    return Locale.parse(tag)
+
+
+def select_locale() -> Locale:
+    return _parsed(_select_tag())
+
+
+def _select_tag() -> str:
     from flask import current_app
 
     explicit = normalise(request.args.get("lang"))

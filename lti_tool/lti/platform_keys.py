@@ -4,6 +4,7 @@ fetched again once when an id_token names a kid the cache does not have."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import requests
@@ -49,10 +50,27 @@ def _find(keys: dict, kid: str) -> dict | None:
     return None
 
 
+# Keys this process already read, for a short while: the database cache is the one
+# every process shares; this saves a query and a key conversion on each launch.
+_MEMORY: dict[tuple[str, str], tuple[float, bytes, str | None]] = {}
+MEMORY_SECONDS = 300
+
+
 def public_key_pem(
     factory: sessionmaker[Session], http: requests.Session, url: str, kid: str, max_age: int
 ) -> tuple[bytes, str | None]:
     """The PEM of the platform key ``kid`` and the alg the JWKS declares for it."""
+    remembered = _MEMORY.get((url, kid))
+    if remembered and remembered[0] > time.monotonic():
+        return remembered[1], remembered[2]
+    pem, alg = _public_key_pem(factory, http, url, kid, max_age)
+    _MEMORY[(url, kid)] = (time.monotonic() + min(max_age, MEMORY_SECONDS), pem, alg)
+    return pem, alg
+
+
+def _public_key_pem(
+    factory: sessionmaker[Session], http: requests.Session, url: str, kid: str, max_age: int
+) -> tuple[bytes, str | None]:
     with factory() as s:
         cached = s.get(JwksCache, url)
         keys = fetched_at = None
