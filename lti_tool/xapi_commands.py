@@ -105,10 +105,10 @@ def drain() -> None:
 def _drain(app, max_passes: int = 1000) -> None:
     from lti_tool import events
 
-    total = 0
+    drainer = events.drainer(app)
+    before = dict(drainer.totals)
     for _ in range(max_passes):
-        handled = events.drain(app)
-        total += handled
-        if not handled:
+        if not drainer.run_once():
             break
-    click.echo(f"{total} statements delivered or parked")
+    done = {k: drainer.totals[k] - before[k] for k in before}
+    click.echo(f"{done['delivered']} statements delivered, {done['parked']} parked")

@@ -26,21 +26,23 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
 import tincan
-from sqlalchemy import Row, delete, func, or_, select, update
+from sqlalchemy import Row, and_, delete, func, literal, or_, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from xapi import store
 from xapi.lrs import Answer, Client, Kind, Target, new_session, same_statement
-from xapi.schema import DELIVERED, PARKED, PENDING, delivery, outbox, statement, target_state, utcnow
+from xapi.schema import DELIVERED, PARKED, PENDING, UTCDateTime, delivery, outbox, statement, target_state, utcnow
 from xapi.validation import check
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,11 @@ class _Claim:
     token: str
     lease_until: datetime
     rows: list[Row]  # seq, id, body
+    low: int = 0  # the claim's rows lie in this seq range (keeps its lookups on the index)
+    high: int = 0
+
+    def rows_of(self, target: Target):
+        return (d.c.target == target.name) & d.c.seq.between(self.low, self.high) & (d.c.lease_owner == self.token)
 
 
 @dataclass
@@ -108,12 +115,30 @@ class Drainer:
         self.claims_per_pass = claims_per_pass
         self.clock = clock
         self._known_targets: set[str] = set()
+        self.totals = {"queued": 0, "delivered": 0, "parked": 0}  # since this drainer was made
+        self._lock = threading.Lock()
+        self._healthy_noted: dict[str, float] = {}
 
     def run_once(self) -> int:
-        handled = self.fan_out()
-        for target in self.targets:
-            handled += self.deliver(target)
-        return handled
+        """Queue what was recorded, then deliver to every target at once (one thread
+        each, so a slow or silent LRS never delays the others)."""
+        handled = self.fan_out(limit=500)  # enough to start; the rest while sending
+        if len(self.targets) == 1:
+            return handled + self._deliver_logged(self.targets[0])
+        with ThreadPoolExecutor(max(1, len(self.targets)), thread_name_prefix="xapi-target") as pool:
+            return handled + sum(pool.map(self._deliver_logged, self.targets))
+
+    def _deliver_logged(self, target: Target) -> int:
+        try:
+            return self.deliver(target)
+        except Exception:  # noqa: BLE001 - one target's failure must not stop the others
+            log.exception("delivering to LRS %s failed; retried next pass", target.name)
+            return 0
+
+    def _count(self, **done: int) -> None:
+        with self._lock:
+            for key, n in done.items():
+                self.totals[key] += n
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -122,26 +147,30 @@ class Drainer:
     # -- 1. fan out ------------------------------------------------------------
 
     def fan_out(self, limit: int = 2000) -> int:
-        """Turn outbox rows into one pending delivery per target (none when no target is
-        configured: the local store keeps every statement)."""
+        """Turn the oldest outbox rows into one pending delivery per target (none when
+        no target is configured: the local store keeps every statement).
+
+        Idempotent (a delivery exists once per target and statement), so it works on a
+        seq range, in the database: a row another transaction has not committed yet is
+        invisible to both the copy and the delete, and stays for the next pass."""
         try:
             with self.sessions.begin() as s:
-                rows = s.execute(
-                    select(outbox.c.seq, statement.c.actor_key)
-                    .join(statement, statement.c.seq == outbox.c.seq)
-                    .order_by(outbox.c.seq).limit(limit)
-                    .with_for_update(of=outbox, skip_locked=True)
+                seqs = s.scalars(
+                    select(outbox.c.seq).order_by(outbox.c.seq).limit(limit).with_for_update(skip_locked=True)
                 ).all()
-                if not rows:
+                if not seqs:
                     return 0
+                in_range = outbox.c.seq.between(seqs[0], seqs[-1])
                 now = self.clock()
-                if self.targets:
-                    values = [{"target": t.name, "seq": r.seq, "actor_key": r.actor_key, "status": PENDING,
-                               "attempts": 0, "created_at": now, "updated_at": now}
-                              for t in self.targets for r in rows]
-                    s.execute(store._insert_ignoring_duplicates(s, d, ["target", "seq"]), values)
-                s.execute(delete(outbox).where(outbox.c.seq.in_([r.seq for r in rows])))
-                return len(rows)
+                for t in self.targets:
+                    rows = (select(literal(t.name), outbox.c.seq, statement.c.actor_key, literal(PENDING),
+                                   literal(0), literal(now, UTCDateTime()), literal(now, UTCDateTime()))
+                            .join(statement, statement.c.seq == outbox.c.seq).where(in_range))
+                    s.execute(store._insert_ignoring_duplicates(s, d, ["target", "seq"]).from_select(
+                        ["target", "seq", "actor_key", "status", "attempts", "created_at", "updated_at"], rows))
+                done = s.execute(delete(outbox).where(in_range)).rowcount
+            self._count(queued=done)
+            return done
         except OperationalError as exc:  # SQLite: another process holds the write lock
             log.debug("fan-out skipped this pass: %s", exc)
             return 0
@@ -162,7 +191,9 @@ class Drainer:
         s.execute(update(target_state).where(target_state.c.name == target.name).values(endpoint=target.endpoint))
         self._known_targets.add(target.name)
 
-    def claim(self, target: Target) -> _Claim | None:
+    def claim(self, target: Target, own: set[str] = frozenset(), size: int | None = None) -> _Claim | None:
+        """Lease the oldest pending deliveries. Rows leased by ``own`` claims (this
+        drainer's, sent before this one in order) do not hold their actors back."""
         now = self.clock()
         try:
             with self.sessions.begin() as s:
@@ -172,44 +203,65 @@ class Drainer:
                     return None  # backing off
                 free = or_(d.c.lease_until.is_(None), d.c.lease_until < now)
                 candidates = s.execute(
-                    select(d.c.seq, d.c.actor_key)
+                    select(d.c.seq, d.c.actor_key, statement.c.id, statement.c.body)
+                    .join(statement, statement.c.seq == d.c.seq)
                     .where(d.c.target == target.name, d.c.status == PENDING, free)
-                    .order_by(d.c.seq).limit(self.claim_size(target))
-                    .with_for_update(skip_locked=True)
+                    .order_by(d.c.seq).limit(size or self.claim_size(target))
+                    .with_for_update(of=d, skip_locked=True)
                 ).all()
                 if not candidates:
                     return None
                 seqs = [c.seq for c in candidates]
-                # An actor with an earlier pending statement we did not get (leased or
-                # locked by another drainer) waits, so its statements stay in order.
-                first_blocked = dict(s.execute(
-                    select(d.c.actor_key, func.min(d.c.seq))
-                    .where(d.c.target == target.name, d.c.status == PENDING,
-                           d.c.actor_key.in_({c.actor_key for c in candidates}),
-                           d.c.seq < seqs[-1], d.c.seq.not_in(seqs))
-                    .group_by(d.c.actor_key)
-                ).all())
+                first_blocked = self._first_blocked(s, target, candidates, free, own)
                 allowed = [c.seq for c in candidates
                            if c.actor_key not in first_blocked or c.seq < first_blocked[c.actor_key]]
                 if not allowed:
                     return None
                 token = uuid.uuid4().hex
                 lease_until = now + timedelta(seconds=self.lease_seconds(target))
-                s.execute(
+                # Every free pending row up to the last candidate is a candidate, so
+                # without blocked actors a range names them (cheaper than a long IN).
+                chosen = d.c.seq.between(seqs[0], seqs[-1]) if len(allowed) == len(seqs) else d.c.seq.in_(allowed)
+                leased = s.execute(
                     update(d)
-                    .where(d.c.target == target.name, d.c.seq.in_(allowed), d.c.status == PENDING, free)
+                    .where(d.c.target == target.name, chosen, d.c.status == PENDING, free)
                     .values(lease_owner=token, lease_until=lease_until)
-                )
-                rows = s.execute(
-                    select(d.c.seq, statement.c.id, statement.c.body)
-                    .join(statement, statement.c.seq == d.c.seq)
-                    .where(d.c.target == target.name, d.c.lease_owner == token)
-                    .order_by(d.c.seq)
-                ).all()
+                ).rowcount
+                if leased == len(allowed):
+                    keep = set(allowed)
+                    rows = [c for c in candidates if c.seq in keep]
+                else:  # some changed hands meanwhile: take what is really ours
+                    rows = s.execute(
+                        select(d.c.seq, d.c.actor_key, statement.c.id, statement.c.body)
+                        .join(statement, statement.c.seq == d.c.seq)
+                        .where(d.c.target == target.name, d.c.seq.between(seqs[0], seqs[-1]),
+                               d.c.lease_owner == token)
+                        .order_by(d.c.seq)
+                    ).all()
         except OperationalError as exc:
             log.debug("claim for %s skipped this pass: %s", target.name, exc)
             return None
-        return _Claim(token, lease_until, rows) if rows else None
+        return _Claim(token, lease_until, rows, seqs[0], seqs[-1]) if rows else None
+
+    def _first_blocked(self, s: Session, target: Target, candidates: list[Row], free, own: set[str]) -> dict:
+        """Per actor, the first candidate that must wait: an earlier statement of the
+        same actor is pending but not ours to send (leased or being claimed by another
+        drainer), so this one would overtake it."""
+        seqs = [c.seq for c in candidates]
+        pending = (d.c.target == target.name, d.c.status == PENDING,
+                   d.c.actor_key.in_({c.actor_key for c in candidates}), d.c.seq < seqs[-1])
+        mine = or_(d.c.lease_owner.is_(None), d.c.lease_owner.not_in(own)) if own else true()
+        free_in_range = s.scalar(select(func.count()).where(
+            d.c.target == target.name, d.c.status == PENDING, free, d.c.seq.between(seqs[0], seqs[-1])))
+        if free_in_range == len(seqs):
+            # No free row in the range escaped us, so the others are the leased ones and
+            # those before the first candidate (free there means: locked by a drainer
+            # that is claiming it right now, invisible to SKIP LOCKED).
+            others = and_(or_(~free, d.c.seq < seqs[0]), mine)
+        else:  # another drainer holds rows in between (PostgreSQL, SKIP LOCKED)
+            others = and_(d.c.seq.not_in(seqs), mine)
+        return dict(s.execute(
+            select(d.c.actor_key, func.min(d.c.seq)).where(*pending, others).group_by(d.c.actor_key)).all())
 
     # -- 3. send -------------------------------------------------------------------
 
@@ -264,11 +316,12 @@ class Drainer:
 
     def record_outcome(self, target: Target, claim: _Claim, out: _Outcome) -> None:
         now = self.clock()
-        mine = (d.c.target == target.name) & (d.c.lease_owner == claim.token)
+        mine = claim.rows_of(target)
         released = {"lease_owner": None, "lease_until": None, "updated_at": now}
         with self.sessions.begin() as s:
             if out.delivered:
-                s.execute(update(d).where(mine, d.c.seq.in_(out.delivered)).values(
+                everything = len(out.delivered) == len(claim.rows)
+                s.execute(update(d).where(mine, true() if everything else d.c.seq.in_(out.delivered)).values(
                     status=DELIVERED, delivered_at=now, attempts=d.c.attempts + 1, last_status=200,
                     last_error=None, **released))
             for seq, (status, reason) in out.parked.items():
@@ -289,23 +342,49 @@ class Drainer:
                     last_error=out.failure.reason, last_attempt_at=now))
                 log.warning("LRS %s unavailable (%s); %d statements wait, next try in %.1f s",
                             target.name, out.failure.reason, len(out.failed) + len(out.unsent), wait)
-            else:
+                self._healthy_noted.pop(target.name, None)
+            elif time.monotonic() - self._healthy_noted.get(target.name, -60.0) > 5.0:
+                # Healthy: note it (and the time of success) at most every few seconds.
                 s.execute(update(target_state).where(state).values(
                     failures=0, next_attempt_at=None, last_attempt_at=now,
                     last_success_at=now if (out.delivered or out.parked) else target_state.c.last_success_at))
+                self._healthy_noted[target.name] = time.monotonic()
         for seq, (status, reason) in out.parked.items():
             log.warning("LRS %s rejected statement #%s (HTTP %s), parked: %s", target.name, seq, status, reason)
 
+    def release(self, target: Target, claim: _Claim) -> None:
+        with self.sessions.begin() as s:
+            s.execute(update(d).where(claim.rows_of(target))
+                      .values(lease_owner=None, lease_until=None))
+
     def deliver(self, target: Target) -> int:
-        """Up to ``claims_per_pass`` claims for one target; stops when it fails."""
-        handled = 0
-        for _ in range(self.claims_per_pass):
-            claim = self.claim(target)
-            if claim is None:
-                break
-            out = self.send(target, claim)
-            self.record_outcome(target, claim, out)
-            handled += len(out.delivered) + len(out.parked)
-            if out.failure is not None:
-                break
-        return handled
+        """Up to ``claims_per_pass`` claims for one target, pipelined: while one claim is
+        being sent (in a thread: network only), the next is claimed and the previous
+        recorded. Claims are sent strictly in order, and the first one that fails or
+        runs out of lease stops the pass and releases the one after it."""
+        own: set[str] = set()
+        claim = self.claim(target, own, size=target.batch_size)  # a small first claim starts sending sooner
+        if claim is None:
+            return 0
+        handled, sent = 0, 1
+        own.add(claim.token)
+        with ThreadPoolExecutor(1, thread_name_prefix=f"xapi-send-{target.name}") as pool:
+            future = pool.submit(self.send, target, claim)
+            while True:
+                self.fan_out()
+                following = self.claim(target, own) if sent < self.claims_per_pass else None
+                if following is not None:
+                    own.add(following.token)
+                out = future.result()
+                stop = out.failure is not None or bool(out.unsent)
+                if following is not None and not stop:
+                    future = pool.submit(self.send, target, following)
+                    sent += 1
+                self.record_outcome(target, claim, out)
+                handled += len(out.delivered) + len(out.parked)
+                self._count(delivered=len(out.delivered), parked=len(out.parked))
+                if stop and following is not None:
+                    self.release(target, following)
+                if stop or following is None:
+                    return handled
+                claim = following

@@ -72,7 +72,8 @@ class RalphServer:
         (self.workdir / "users.json").write_text(json.dumps([u.__dict__ for u in self.users]))
         self._log = open(self.workdir / "ralph.log", "ab")
         self.process = subprocess.Popen(
-            [str(python), "-P", str(LAUNCHER), "--port", str(self.port), "--dir", str(self.workdir)],
+            [str(python), "-P", str(LAUNCHER), "--port", str(self.port), "--dir", str(self.workdir),
+             "--parent-pid", str(os.getpid())],
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout

@@ -18,7 +18,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import threading
+import time
 from pathlib import Path
+
+
+def watch_parent(pid: int) -> None:
+    """Ralph must not outlive the test run or benchmark that started it."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def main() -> None:
@@ -26,7 +42,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--max-hits", type=int, default=100000)
+    parser.add_argument("--parent-pid", type=int, default=None, help="exit when this process is gone")
     args = parser.parse_args()
+    if args.parent_pid:
+        watch_parent(args.parent_pid)
     work = args.dir.resolve()
     data = work / "data"
     users = json.loads((work / "users.json").read_text())
