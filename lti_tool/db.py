@@ -103,6 +103,37 @@ def get_db(app: Flask | None = None) -> Database:
     return (app or current_app).extensions["db"]
 
 
+def _dialect_insert(session: Session):
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the tool runs on PostgreSQL or SQLite
+        raise NotImplementedError(f"no upsert for {name}")
+    return insert
+
+
+def upsert(session: Session, model, keys: dict, values: dict):
+    """Insert the row with ``keys`` or update its ``values``, in one statement
+    (``INSERT … ON CONFLICT … DO UPDATE … RETURNING``); returns the ORM object.
+    Concurrent first writes of the same row both succeed and meet in one row."""
+    insert = _dialect_insert(session)
+    statement = insert(model).values(**keys, **values)
+    changed = values or keys  # DO UPDATE needs a column to set for RETURNING to answer
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in changed}
+    ).returning(model)
+    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+
+
+def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:
+    """Insert unless a row with the same ``keys`` exists; True when this call inserted it."""
+    insert = _dialect_insert(session)
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    return session.execute(statement.returning(*model.__table__.primary_key.columns)).first() is not None
+
+
 def session() -> Session:
     """The current request's session (created on first use)."""
     if "db_session" not in g:

@@ -20,10 +20,9 @@ import jwt
 from pylti1p3.exception import LtiException
 from pylti1p3.message_validators import get_validators
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lti_tool.db import utcnow
+from lti_tool.db import insert_once, utcnow
 from lti_tool.lti import platform_keys
 from lti_tool.lti.models import Deployment, LaunchState, Platform, UsedNonce
 from lti_tool.lti.toolconf import DbToolConf
@@ -188,11 +187,6 @@ class LaunchValidator:
             raise LaunchRejected("nonce", "the id_token has no nonce")
         if nonce != state.nonce:
             raise LaunchRejected("nonce", "the nonce is not the one sent at login")
-        used = self.session.scalars(
-            select(UsedNonce.id).where(UsedNonce.platform_id == state.platform_id, UsedNonce.nonce == nonce)
-        ).first()
-        if used:
-            raise LaunchRejected("nonce", "the nonce was already used (replay)")
 
     def _deployment(self, claims: dict, platform: Platform) -> Deployment:
         deployment_id = claims.get(CLAIM + "deployment_id")
@@ -223,10 +217,12 @@ class LaunchValidator:
             raise LaunchRejected("claims", "deep linking settings have no return URL")
 
     def _consume(self, claims: dict, state: LaunchState, platform: Platform) -> None:
-        state.used_at = utcnow()
+        """Use the nonce up: the unique key refuses it a second time, whatever the state."""
         expires = datetime.fromtimestamp(int(claims["exp"]), tz=timezone.utc)
-        try:
-            with self.session.begin_nested():
-                self.session.add(UsedNonce(platform_id=platform.id, nonce=claims["nonce"], expires_at=expires))
-        except IntegrityError as exc:  # a concurrent replay won the race
-            raise LaunchRejected("nonce", "the nonce was already used (replay)") from exc
+        first = insert_once(
+            self.session, UsedNonce, {"platform_id": platform.id, "nonce": claims["nonce"], "expires_at": expires},
+            ["platform_id", "nonce"],
+        )
+        if not first:
+            raise LaunchRejected("nonce", "the nonce was already used (replay)")
+        state.used_at = utcnow()
