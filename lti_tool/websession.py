@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import Flask, request
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from lti_tool.db import get_db, utcnow
@@ -54,6 +54,9 @@ class DbSessionInterface(SessionInterface):
         token = request.args.get(TOKEN_PARAM) or request.form.get(TOKEN_PARAM) or request.headers.get("X-Session-Token")
         return (token, True) if token else (None, False)
 
+    # Sessions are read and written with plain SQL statements (no ORM unit of work):
+    # it is every request's first query.
+
     def open_session(self, app: Flask, request_):
         from lti_tool.lti.models import WebSession
 
@@ -61,10 +64,13 @@ class DbSessionInterface(SessionInterface):
             return DbSession()  # static files never need the session: no query
         token, via_token = self._token_from_request()
         if token and len(token) < 200:
-            with get_db(app).sessionmaker() as s:
-                row = s.get(WebSession, _hash(token))
-                if row is not None and row.expires_at > utcnow():
-                    return DbSession(dict(row.data), token=token, via_token=via_token)
+            table = WebSession.__table__
+            with get_db(app).engine.connect() as conn:
+                row = conn.execute(
+                    select(table.c.data).where(table.c.id_hash == _hash(token), table.c.expires_at > utcnow())
+                ).first()
+            if row is not None:
+                return DbSession(dict(row.data), token=token, via_token=via_token)
         return DbSession()
 
     def save_session(self, app: Flask, session: DbSession, response) -> None:
@@ -73,24 +79,21 @@ class DbSessionInterface(SessionInterface):
         if not session.modified:
             return
         settings = app.config["SETTINGS"]
-        with get_db(app).sessionmaker.begin() as s:
+        table = WebSession.__table__
+        with get_db(app).engine.begin() as conn:
             stale = [t for t in (session.old_token, None if session else session.token) if t]
             if stale:
-                s.execute(delete(WebSession).where(WebSession.id_hash.in_([_hash(t) for t in stale])))
+                conn.execute(delete(table).where(table.c.id_hash.in_([_hash(t) for t in stale])))
             if not session:
                 response.delete_cookie(COOKIE_NAME, path="/")
                 return
-            if not session.token:
-                session.token = secrets.token_urlsafe(32)
-            row = WebSession(
-                id_hash=_hash(session.token),
-                data=dict(session),
-                expires_at=utcnow() + timedelta(seconds=settings.session_ttl_seconds),
-            )
-            if session.old_token or not session.loaded:
-                s.add(row)  # a token just issued has no row yet: no need to look
+            values = {"data": dict(session), "expires_at": utcnow() + timedelta(seconds=settings.session_ttl_seconds)}
+            if session.old_token or not session.loaded or not session.token:
+                # a token just issued has no row yet: no need to look
+                session.token = session.token or secrets.token_urlsafe(32)
+                conn.execute(insert(table).values(id_hash=_hash(session.token), **values))
             else:
-                s.merge(row)
+                conn.execute(update(table).where(table.c.id_hash == _hash(session.token)).values(**values))
         secure = request.is_secure
         response.set_cookie(
             COOKIE_NAME,
