@@ -35,4 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     housekeeping.init_app(app)
     ags.init_app(app)
     launch_events.init_app(app)
+    from lti_tool import practical
+
+    practical.init_app(app)
     return app
