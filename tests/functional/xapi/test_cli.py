@@ -11,6 +11,8 @@ from lti_tool.cli import AppContext, main
 from lti_tool.db import get_db
 from tests.functional.xapi.conftest import lesson_events
 
+pytestmark = pytest.mark.lrs  # Ralph: a real LRS process, or its models
+
 
 @pytest.fixture
 def lrs_targets(ralph, ralph_user, stub_lrs):

@@ -19,6 +19,8 @@ from xapi.lrs import Target, same_statement
 from xapi.outbox import record
 from xapi.store import to_dict
 
+pytestmark = pytest.mark.lrs  # Ralph: a real LRS process, or its models
+
 LRS_ASSIGNED = {"stored", "authority", "version"}
 
 

@@ -12,6 +12,8 @@ from tests.unit.xapi.samples import samples
 from xapi.validation import is_iri, is_language_tag, parse_timestamp, problems
 from xapi.vocabulary import ActivityType, Verb
 
+pytestmark = pytest.mark.lrs  # Ralph: a real LRS process, or its models
+
 NAMES = sorted(samples())
 BASE = "https://training.example.com/xapi/"
 
