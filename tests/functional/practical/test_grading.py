@@ -60,7 +60,8 @@ def test_sign_off_sends_the_score_xapi_and_the_record(people, platform, app, db_
     assert learner.page.text_of("score") == "100"
     assert "锁具和标签齐全" in learner.page.text
     learner.submit(learner.page.form("acknowledge-form"))
-    assert "Acknowledged" in learner.page.text_of("acknowledgement") or "已确认" in learner.page.text_of("acknowledgement")
+    assert "确认" in learner.page.text_of("acknowledgement") and "尚未" not in learner.page.text_of("acknowledgement")
+    assert not any(f.id == "acknowledge-form" for f in learner.page.forms)
     db_session.expire_all()
     assert db_session.get(Assessment, assessment.id).acknowledged_at is not None
 
