@@ -38,4 +38,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool import practical
 
     practical.init_app(app)
+    from lti_tool import learning
+
+    learning.init_app(app)
     return app

@@ -1,0 +1,37 @@
+"""Online learning (issue 4): the lesson player with progress, quiz attempts graded by a
+strategy per question type, instructors' grading queue, statistics and regrades.
+
+Results are written once, in the submit transaction, three ways: the training record
+(``records``), xAPI statements (``events``) and the LMS score (``lti.ags`` outbox).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def close_expired_attempts(app: Flask) -> int:
+    """Background pass: submit attempts whose time ran out (as they stood at the deadline)."""
+    from lti_tool.db import get_db
+    from lti_tool.learning.attempts import close_expired
+
+    with app.app_context(), get_db(app).sessionmaker.begin() as session:
+        return close_expired(session)
+
+
+def init_app(app: Flask) -> None:
+    from lti_tool.auth import current_actor
+    from lti_tool.jobs import register_drainer
+    from lti_tool.learning.teach import bp as teach_bp
+    from lti_tool.learning.views import bp
+    from lti_tool.lti.views import register_item_view
+
+    @app.context_processor
+    def _actor():
+        return {"current_actor": current_actor()}
+
+    app.register_blueprint(bp)
+    app.register_blueprint(teach_bp)
+    register_item_view(app, "course", "learning.course")
+    register_item_view(app, "quiz", "learning.quiz")
+    register_drainer("learning-deadlines", close_expired_attempts)
