@@ -35,9 +35,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     housekeeping.init_app(app)
     ags.init_app(app)
     launch_events.init_app(app)
-    from lti_tool import practical
+    from lti_tool import practical, sessions
 
     practical.init_app(app)
+    sessions.init_app(app)
     from lti_tool import learning
 
     learning.init_app(app)

@@ -10,3 +10,4 @@ from lti_tool.lti import ags_models  # noqa: F401
 from lti_tool.lti import models as lti_models  # noqa: F401
 from lti_tool.records import models as records_models  # noqa: F401
 from lti_tool.practical import models as practical_models  # noqa: F401
+from lti_tool.sessions import models as sessions_models  # noqa: F401

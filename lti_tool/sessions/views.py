@@ -1,0 +1,125 @@
+"""Session notices: the list, one notice (with its .ics), the page a placed session
+opens, and the scheduling form."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lti_tool import auth, db
+from lti_tool.errors import UserError
+from lti_tool.lti import roles
+from lti_tool.practical.content import course_version, placed_courses
+from lti_tool.practical.helpers import PER_PAGE, page_number, pages, tr
+from lti_tool.sessions import bp, calendar, services
+
+member = auth.require_role(roles.INSTRUCTOR, roles.LEARNER, context=True)
+instructor_only = auth.require_role(roles.INSTRUCTOR, context=True)
+
+
+def status_labels() -> dict[str, str]:
+    return {"present": _("Present"), "late": _("Late"), "left-early": _("Left early"), "absent": _("Absent"),
+            "excused": _("Excused")}
+
+
+def session_or_404(session_id: int):
+    try:
+        return services.in_context(db.session(), auth.current_actor().context_id, session_id)
+    except LookupError:
+        raise UserError(_("This session is not part of this course."), 404) from None
+
+
+def _course_titles() -> dict[str, str]:
+    session = db.session()
+    titles = {}
+    for course_id in placed_courses(session, auth.current_actor().context_id):
+        version = course_version(session, course_id)
+        titles[course_id] = tr(version.manifest["title"]) if version else course_id
+    return titles
+
+
+@bp.get("/")
+@member
+def index():
+    actor = auth.current_actor()
+    session = db.session()
+    if actor.has(roles.INSTRUCTOR):
+        page = page_number()
+        rows, total = services.listing(session, actor.context_id, page=page, per_page=PER_PAGE)
+        return render_template("sessions/index.html", sessions=rows, page=page, pages=pages(total), total=total,
+                               courses=_course_titles())
+    rows = services.upcoming_for_learner(session, actor.context_id)
+    mine = {a.session_id: a for s in rows for a in s.attendance if a.user_id == actor.user_id}
+    return render_template("sessions/notices.html", sessions=rows, mine=mine, courses=_course_titles())
+
+
+@bp.get("/item/<path:item_id>")
+@member
+def item(item_id: str):
+    """Where a placed course.yaml session opens: its scheduled sessions."""
+    actor = auth.current_actor()
+    session = db.session()
+    course_id, _sep, content_id = item_id.partition("/")
+    known = {s["id"]: s for s in services.content_sessions(session, course_id)} if course_id in placed_courses(session, actor.context_id) else {}
+    if content_id not in known:
+        raise UserError(_("This session is not part of this course."), 404)
+    rows, _total = services.listing(session, actor.context_id, content_item=item_id, per_page=200)
+    mine = {a.session_id: a for s in rows for a in s.attendance if a.user_id == actor.user_id}
+    return render_template("sessions/item.html", content=known[content_id], item_id=item_id, course_id=course_id,
+                           content_id=content_id, sessions=rows, mine=mine, courses=_course_titles())
+
+
+@bp.get("/<int:session_id>")
+@member
+def notice(session_id: int):
+    actor = auth.current_actor()
+    found = session_or_404(session_id)
+    mine = next((a for a in found.attendance if a.user_id == actor.user_id), None)
+    return render_template("sessions/notice.html", s=found, mine=mine, courses=_course_titles(),
+                           code=request.args.get("code", "")[:12])
+
+
+@bp.get("/<int:session_id>/notice.ics")
+@member
+def notice_ics(session_id: int):
+    found = session_or_404(session_id)
+    base = current_app.config["SETTINGS"].public_base_url
+    body = calendar.ics(
+        found, base_url=base, url=base + url_for("sessions.notice", session_id=found.id, _s=None),
+        course_title=_course_titles().get(found.course_id, found.course_id),
+        description="\n".join(x for x in (_("Trainer: %(name)s", name=found.trainer_name), found.materials) if x),
+    )
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="session-{found.id}.ics"', "Cache-Control": "private, no-store"})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@instructor_only
+def new():
+    actor = auth.current_actor()
+    session = db.session()
+    courses = _course_titles()
+    content = {course_id: services.content_sessions(session, course_id) for course_id in courses}
+    values = request.form.to_dict() if request.method == "POST" else {
+        "course_id": request.args.get("course_id", next(iter(courses), "")),
+        "content_session_id": request.args.get("content_session_id", ""), "trainer_name": actor.user.name,
+    }
+    error = None
+    if request.method == "POST":
+        form = services.Schedule(
+            course_id=values.get("course_id", ""), content_session_id=values.get("content_session_id") or None,
+            title=values.get("title", ""), starts=values.get("starts", ""), ends=values.get("ends", ""),
+            timezone=values.get("timezone", ""), place=values.get("place", ""),
+            trainer_name=values.get("trainer_name", ""), capacity=values.get("capacity", ""),
+            materials=values.get("materials", ""),
+        )
+        try:
+            created = services.schedule(session, actor.context_id, form, actor.user)
+        except services.Invalid as exc:
+            error = exc.field
+        else:
+            return redirect(url_for("sessions.notice", session_id=created.id), 303)
+    if not courses:
+        raise UserError(_("Place a course in this LMS course with “Select content” before scheduling its sessions."), 409)
+    status = 422 if error else 200
+    return render_template("sessions/new.html", courses=courses, content=content, values=values, error=error), status
