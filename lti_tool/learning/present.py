@@ -110,7 +110,8 @@ def show(question, version_id: int, number: str, answer=None, order: list[str] |
         given = answer if isinstance(answer, dict) else {}
         for index, sub in enumerate(question.questions, start=1):
             shown.parts.append(show(sub, version_id, f"{number}.{index}", given.get(sub.id),
-                                    (part_orders or {}).get(sub.id), (*prefix, question.id), disabled))
+                                    order=(part_orders or {}).get(sub.id), prefix=(*prefix, question.id),
+                                    disabled=disabled))
     shown.feedback = text(question.feedback)
     shown.explanation = text(question.explanation)
     shown.correct = _correct_words(question)
@@ -123,8 +124,8 @@ def paper(quiz, attempt, disabled: bool = False) -> list[Shown]:
         question = quiz.questions.get(entry["q"])
         if question is not None:
             out.append(show(question, attempt.graded_version_id or attempt.course_version_id, str(index),
-                            attempt.answers.get(question.id), entry.get("options"), entry.get("parts"),
-                            disabled=disabled))
+                            attempt.answers.get(question.id), order=entry.get("options"),
+                            part_orders=entry.get("parts"), disabled=disabled))
     return out
 
 
