@@ -23,6 +23,11 @@ app = Flask(__name__)
 
 @app.get("/plain/start")
 def start():
+    return redirect("/plain/check?state=" + "s" * 43, 302)
+
+
+@app.get("/plain/check")
+def check():
     return redirect("/plain/next?state=" + "s" * 43, 302)
 
 @app.post("/plain/next")

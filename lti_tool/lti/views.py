@@ -175,7 +175,12 @@ def launch():
         }
         target = url_for("deeplink.picker")
     else:
-        target = url_for("lti.landing")
+        target = _item_page(identity.resource_link) or url_for("lti.landing")
+        session["landing"] = {  # what the landing page shows, without a query
+            "name": identity.user.name or identity.user.given_name,
+            "context_title": identity.context.title if identity.context else "",
+            "activity": identity.resource_link.title if identity.resource_link else "",
+        }
     response = redirect(target, 303)
     response.delete_cookie(STATE_COOKIE + state_param, path="/lti/")
     return response
@@ -206,19 +211,19 @@ def _complete_without_cookies(state, form: dict, locale_hint: str | None):
     return make_response(body, 200)
 
 
+def _item_page(link) -> str | None:
+    """The feature page of a placed catalogue item, if a feature registered one."""
+    handlers = current_app.extensions.get("lti_item_views", {})
+    if link is not None and link.item_kind in handlers and link.item_id:
+        return url_for(handlers[link.item_kind], item_id=link.item_id)
+    return None
+
+
 @bp.get("/landing")
 @auth.require_role()
 def landing():
-    actor = auth.current_actor()
-    handlers = current_app.extensions.get("lti_item_views", {})
-    link = None
-    if actor.resource_link_id:
-        from lti_tool.lti.models import ResourceLink
-
-        link = db.session().get(ResourceLink, actor.resource_link_id)
-        if link and link.item_kind in handlers:
-            return redirect(url_for(handlers[link.item_kind], item_id=link.item_id))
-    return render_template("lti/landing.html", actor=actor, user=actor.user, context=actor.context, link=link)
+    """Where a launch lands when the link names no item of ours (or its feature is absent)."""
+    return render_template("lti/landing.html", actor=auth.current_actor(), landing=session.get("landing", {}))
 
 
 def register_item_view(app, kind: str, endpoint: str) -> None:
