@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.support.postgres import free_port
@@ -150,6 +151,15 @@ class RalphServer:
         if len(found) != 1:
             raise AssertionError(f"Ralph has {len(found)} statements with id {statement_id}")
         return found[0]
+
+
+@pytest.fixture(scope="session")
+def ralph(tmp_path_factory):
+    """One Ralph for the test session, started once, stopped at the end. A test takes
+    its own user (``ralph.new_user()``) for an empty statement store of its own."""
+    server = RalphServer(users=400, workdir=tmp_path_factory.mktemp("ralph")).start()
+    yield server
+    server.stop()
 
 
 def validate_with_ralph_models(statements: dict[str, dict]) -> dict[str, list[str]]:

@@ -12,20 +12,13 @@ import requests
 
 from lti_tool.db import get_db
 from tests.functional.xapi.servers import SilentServer, StubLrs
-from tests.support.ralph import RalphServer
+from tests.support.ralph import RalphServer, ralph  # noqa: F401  (the session's Ralph LRS)
 from tests.unit.xapi.samples import LESSON, course_context
 from xapi import outbox, statements
 from xapi.statements import Item, Person
 from xapi.lrs import Target
 
 STORE_PASSWORD = "store-secret-for-tests"
-
-
-@pytest.fixture(scope="session")
-def ralph(tmp_path_factory):
-    server = RalphServer(users=400, workdir=tmp_path_factory.mktemp("ralph")).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

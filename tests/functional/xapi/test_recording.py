@@ -101,3 +101,36 @@ def test_without_an_lrs_the_worker_keeps_statements_in_the_local_store(app):
     with get_db(app).sessionmaker() as s:
         status = admin.status(s, [])
     assert status.stored == stored and status.targets == []
+
+
+def test_in_a_request_statements_commit_at_the_request_boundary_only_on_success(app, client):
+    """A feature's view calls emit with the request's session: a success response
+    commits the statements with the event, an error response writes neither."""
+    from lti_tool import db
+
+    statement = samples(events.activity_base(app))["certificate-earned"]
+
+    def certify():
+        from flask import request
+
+        db.session().add(some_event("c" + request.args["n"]))
+        events.emit(db.session(), [statement])
+        return ("refused", 409) if request.args.get("fail") else ("ok", 200)
+
+    app.add_url_rule("/test-only/certify", "test_certify", certify, methods=["GET"])
+    assert client.get("/test-only/certify?n=1&fail=1").status_code == 409
+    assert counts(app) == (0, 0, 0)
+    assert client.get("/test-only/certify?n=2").status_code == 200
+    assert counts(app) == (1, 1, 0)
+
+
+def test_course_context_and_actor_helpers_use_the_tools_base_url(app):
+    ctx = events.course_context(course_id="brake-service", course_title={"zh-CN": "制动", "en": "Brakes"},
+                                registration="7d2e9b10-6c4f-4a3b-8e21-9f0a1b2c3d4e",
+                                issuer="https://moodle.example.com", context_id="42", context_title="售后",
+                                platform="Moodle", app=app)
+    base = app.config["SETTINGS"].public_base_url
+    assert ctx.course().iri == f"{base}/xapi/activities/course/brake-service"
+    assert ctx.lms().iri == f"{base}/xapi/activities/lms-context/https%3A%2F%2Fmoodle.example.com/42"
+    person = events.actor("https://moodle.example.com", "17", "王芳")
+    assert (person.issuer, person.sub, person.name) == ("https://moodle.example.com", "17", "王芳")
