@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.xapi import samples as s
 from xapi import statements as st
-from xapi.statements import Choice, Criterion, Person, Question, Score
+from xapi.statements import Choice, Person, Question, Score
 from xapi.store import to_dict
 from xapi.vocabulary import CMI5_PROGRESS, ActivityType, Verb
 
