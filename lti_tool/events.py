@@ -27,7 +27,10 @@ def emit(session: Session, statements: Iterable[tincan.Statement | dict]) -> Non
 
     Each statement is checked against the xAPI 1.0.3 rules first
     (``xapi.validation.InvalidStatement`` names the broken rule); one whose id is
-    already recorded is skipped, so emitting the same event twice is harmless."""
+    already recorded is skipped, so emitting the same event twice is harmless. A single
+    statement may be passed as is."""
+    if isinstance(statements, (tincan.Statement, dict)):
+        statements = [statements]
     outbox.record(session, statements)
 
 

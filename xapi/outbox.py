@@ -74,7 +74,7 @@ def backoff_seconds(failures: int, base: float, cap: float) -> float:
 class _Claim:
     token: str
     lease_until: datetime
-    rows: list[Row]  # seq, id, body
+    rows: list[Row]  # seq, actor_key, id, body
     low: int = 0  # the claim's rows lie in this seq range (keeps its lookups on the index)
     high: int = 0
 

@@ -46,6 +46,14 @@ def test_statements_commit_with_their_event_and_roll_back_with_it(app):
     assert counts(app) == (1, 1, 0)
 
 
+def test_a_single_statement_may_be_emitted_as_is(app):
+    statement = samples(events.activity_base(app))["quiz-attempted"]
+    with get_db(app).sessionmaker.begin() as s:
+        events.emit(s, statement)
+        events.emit(s, to_dict(statement))  # the same statement as a dict: skipped
+    assert counts(app) == (1, 1, 0)
+
+
 def test_emit_only_flushes_the_caller_decides_to_commit(app):
     statement = samples(events.activity_base(app))["lesson-progressed"]
     session = get_db(app).sessionmaker()
