@@ -123,7 +123,8 @@ def sync_pending(app: Flask, limit: int = 5) -> int:
             if sync is None:
                 break
             context = session.get(Context, sync.context_id)
-            sync.finished_at = utcnow()
+            # Nothing is written until the LMS has answered: SQLite's one writer is never
+            # held across the network (the access token is cached by another session).
             try:
                 if not context.nrps_url:
                     raise ServiceError("the LMS offers no roster service (NRPS) in this course", 400)
@@ -134,5 +135,6 @@ def sync_pending(app: Flask, limit: int = 5) -> int:
             except ServiceError as exc:
                 log.warning("roster of context %s not refreshed: %s", sync.context_id, exc)
                 sync.status, sync.error = FAILED, str(exc)[:2000]
+            sync.finished_at = utcnow()
         done += 1
     return done

@@ -39,11 +39,11 @@ class People:
     def __init__(self, platform, link) -> None:
         self.platform, self.link, self.browsers = platform, link, {}
 
-    def __call__(self, user: str, link=None) -> Browser:
+    def __call__(self, user: str, link=None, context: str | None = None) -> Browser:
         browser = self.browsers.get(user)
         if browser is None:
             browser = self.browsers[user] = Browser()
-        response = self.platform.launch(browser, user=user, resource_link=(link or self.link).id)
+        response = self.platform.launch(browser, user=user, context=context, resource_link=(link or self.link).id)
         assert response.status_code == 200, browser.page.text[:500]
         return browser
 
