@@ -40,8 +40,8 @@ def xlsx(sheet: Sheet) -> bytes:
     for label, value in sheet.lines:
         ws.append([label, value])
     ws.append([])
-    header_row = ws.max_row + 1
     ws.append(sheet.headers)
+    header_row = ws.max_row
     thin = Side(style="thin")
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
