@@ -16,6 +16,7 @@ Needs Ralph's virtualenv (.ci/install-ralph). Bounded: it stops by itself.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import tempfile
 import time
@@ -89,6 +90,7 @@ class Run:
     def close(self, expected: int) -> None:
         self.drainer.close()
         self.engine.dispose()
+        shutil.rmtree(self.work, ignore_errors=True)
         counts = (len(self.ralph.stored_ids(self.direct_user)), len(self.ralph.stored_ids(self.drain_user)))
         self.ralph.remove()
         if counts != (expected, expected):
