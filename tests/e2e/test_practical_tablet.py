@@ -1,0 +1,94 @@
+"""In a real browser on a tablet-sized touch screen: an instructor grades a practical
+task with large one-handed targets, the draft saves itself, the connection drops while
+the form is signed off, and the form is submitted (once) when it returns; the score
+reaches the LMS, and the learner then sees the result and acknowledges it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from lti_tool.lti import ags
+from lti_tool.practical.models import Assessment, Submission
+from tests.functional.practical.conftest import SAMPLE, TASK
+from tests.support.browser import Browser
+
+pytestmark = pytest.mark.e2e
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides):
+    return {**settings_overrides, "content_path": SAMPLE}
+
+
+def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_result(platform, app, chromium, db_session):
+    link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK},
+                                      line_item={"scoreMaximum": 100, "resourceId": TASK, "tag": "practical"})
+    with Browser() as learner_browser:  # the learner opened the tool once: on the roster
+        assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
+
+    tablet = chromium.new_context(locale="zh-CN", viewport=TABLET, has_touch=True, is_mobile=True)
+    try:
+        page = tablet.new_page()
+        page.goto(platform.launch_url("instructor", resource_link=link.id, target="window"))
+        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
+        assess = page.locator("#roster button.big-target").first
+        assert assess.bounding_box()["height"] >= 44
+        assess.tap()
+        page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
+        assert "先断电" in page.locator(".safety").inner_text()
+
+        tiles = page.locator("#criterion-quality label.level-tile")
+        assert tiles.count() == 3 and all(tiles.nth(i).bounding_box()["height"] >= 44 for i in range(3))
+        page.locator("#criterion-lockout label.level-tile").nth(1).tap()  # 达到
+        tiles.nth(1).tap()  # 中 (50 %)
+        page.locator("textarea[name='note-lockout']").fill("个人锁和标签齐全")
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)  # saved on the server
+        assert page.locator("#live-score span").inner_text() == "70"
+        assessment_id = int(re.search(r"/assessments/(\d+)", page.url).group(1))
+        db_session.expire_all()
+        draft = db_session.get(Assessment, assessment_id)
+        assert draft.levels == {"lockout": "met", "quality": "fair"} and draft.notes["lockout"] == "个人锁和标签齐全"
+
+        tablet.set_offline(True)  # the work site's Wi-Fi drops
+        tiles.nth(2).tap()  # 好 (100 %): kept on the tablet
+        page.locator("#save-status").filter(has_text="本平板").wait_for(timeout=10000)
+        page.locator("input[name='confirm']").check()
+        sign_off = page.locator("#sign-off")
+        assert sign_off.bounding_box()["height"] >= 48
+        sign_off.tap()
+        page.locator("#save-status").filter(has_text="无网络连接").wait_for(timeout=10000)
+        db_session.expire_all()
+        assert db_session.get(Assessment, assessment_id).status == "draft"
+
+        tablet.set_offline(False)  # the connection returns: the kept form is sent, once
+        page.wait_for_selector("#result-summary", timeout=20000)
+        assert page.locator("#score").inner_text() == "100"
+        assert "通过" in page.locator("#outcome").inner_text()
+        assert page.evaluate("() => JSON.parse(localStorage.getItem('practical-outbox') || '[]').length") == 0
+    finally:
+        tablet.close()
+    db_session.expire_all()
+    assert db_session.get(Assessment, assessment_id).status == "signed"
+    assert db_session.scalar(select(func.count()).select_from(Submission)) == 1
+    assert ags.deliver_scores(app) == 1
+    assert platform.gradebook()[("基础课程实操考核", "learner")] == 100.0
+
+    phone = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = phone.new_page()
+        page.goto(platform.launch_url("learner", resource_link=link.id, target="window"))
+        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
+        page.locator("#task-results a").first.tap()
+        page.wait_for_url(re.compile(r".*/practical/results/\d+.*"))
+        assert page.locator("#score").inner_text() == "100"
+        assert "个人锁和标签齐全" in page.locator("#result-lockout").inner_text()
+        assert "王芳" in page.locator("#assessor").inner_text()
+        page.locator("#acknowledge-form button").tap()
+        page.wait_for_selector("#acknowledgement")
+        assert "尚未" not in page.locator("#acknowledgement").inner_text()
+    finally:
+        phone.close()
