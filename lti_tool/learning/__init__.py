@@ -19,6 +19,15 @@ def close_expired_attempts(app: Flask) -> int:
         return close_expired(session)
 
 
+def emit_due_statements(app: Flask) -> int:
+    """Background pass: the per-question xAPI statements of submitted attempts."""
+    from lti_tool.db import get_db
+    from lti_tool.learning.attempts import emit_due_statements as emit
+
+    with app.app_context(), get_db(app).sessionmaker.begin() as session:
+        return emit(session)
+
+
 def init_app(app: Flask) -> None:
     from lti_tool.auth import current_actor
     from lti_tool.jobs import register_drainer
@@ -35,3 +44,4 @@ def init_app(app: Flask) -> None:
     register_item_view(app, "course", "learning.course")
     register_item_view(app, "quiz", "learning.quiz")
     register_drainer("learning-deadlines", close_expired_attempts)
+    register_drainer("learning-statements", emit_due_statements)

@@ -1,5 +1,10 @@
 """Quiz attempts: start (or resume), autosave, submit exactly once, close at the deadline.
 
+The attempt's xAPI statements (started, completed, passed / failed) are emitted in its
+transactions; the fifty-odd per-question "answered" statements of a submit are built
+by the worker from the stored responses (``emit_due_statements``), flagged in the
+submit transaction so none is lost, which keeps the submit request fast.
+
 Submitting is one conditional update, ``UPDATE learning_attempt SET status=… WHERE
 id=… AND status='open'``: whichever request changes the row grades it; a double
 click, a retry or a second tab finds it already submitted and shows the same result.
@@ -14,9 +19,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
@@ -46,8 +51,9 @@ class Learner:
 
 
 def attempts_of(session: Session, learner: Learner, item_id: str) -> list[QuizAttempt]:
+    """A learner's attempts at a quiz (their papers and answers load only when used)."""
     return list(session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == learner.user_id, QuizAttempt.context_id == learner.context_id,
+        select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers)).where(QuizAttempt.user_id == learner.user_id, QuizAttempt.context_id == learner.context_id,
                                   QuizAttempt.item_id == item_id).order_by(QuizAttempt.number)
     ))
 
@@ -144,19 +150,19 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
     claimed = session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN)
-        .values(status=GRADED, submitted_at=submitted_at, submit_key=(key or "")[:64] or None, closed_by_deadline=late)
+        .values(status=GRADED, submitted_at=submitted_at, submit_key=(key or "")[:64] or None, closed_by_deadline=late,
+                statements_due=True)
         .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(attempt)
     if claimed != 1:
         return False
-    version, quiz = quiz_of(session, attempt, graded=False)
+    _version, quiz = quiz_of(session, attempt, graded=False)
     marks = grade_paper(quiz, attempt)
-    for question_id, mark in marks.items():
-        _store(session, attempt, quiz, question_id, mark)
-    session.flush()
-    statements.answered(session, attempt, version, quiz, marks, submitted_at)
-    settle(session, attempt, now)
+    rows = [row for question_id, mark in marks.items() for row in _rows(attempt, quiz, question_id, mark)]
+    if rows:
+        session.execute(insert(AttemptResponse), rows)  # one round trip for the whole paper
+    settle(session, attempt, now)  # the per-question statements follow from the worker (statements_due)
     return True
 
 
@@ -179,6 +185,37 @@ def close_expired(session: Session, now: datetime | None = None, limit: int = 10
     return sum(1 for attempt in due if close_if_expired(session, attempt, now))
 
 
+def stored_marks(attempt: QuizAttempt) -> dict[str, Mark]:
+    """Each question's mark from the stored responses (case analyses summed over parts)."""
+    grouped: dict[str, list[AttemptResponse]] = {}
+    for response in attempt.responses:
+        grouped.setdefault(response.question_id, []).append(response)
+    marks = {}
+    for question_id, rows in grouped.items():
+        maximum = sum(r.max_points for r in rows)
+        if any(r.points is None for r in rows):
+            marks[question_id] = Mark(None, maximum)
+        else:
+            points = round(sum(r.points for r in rows), 4)
+            marks[question_id] = Mark(points, maximum, points >= maximum)
+    return marks
+
+
+def emit_due_statements(session: Session, limit: int = 50) -> int:
+    """Emit the "answered" statements of submitted attempts that still owe them."""
+    due = session.scalars(
+        select(QuizAttempt).where(QuizAttempt.statements_due.is_(True)).order_by(QuizAttempt.id).limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for attempt in due:
+        version, quiz = quiz_of(session, attempt)
+        marks = {k: v for k, v in stored_marks(attempt).items() if k in quiz.questions}
+        statements.answered(session, attempt, version, quiz, marks, attempt.submitted_at)
+        attempt.statements_due = False
+    session.flush()
+    return len(due)
+
+
 def grade_paper(quiz: QuizDef, attempt: QuizAttempt) -> dict[str, Mark]:
     marks = {}
     for entry in attempt.paper:
@@ -188,22 +225,17 @@ def grade_paper(quiz: QuizDef, attempt: QuizAttempt) -> dict[str, Mark]:
     return marks
 
 
-def _store(session: Session, attempt: QuizAttempt, quiz: QuizDef, question_id: str, mark: Mark) -> None:
+def _rows(attempt: QuizAttempt, quiz: QuizDef, question_id: str, mark: Mark) -> list[dict]:
+    """The response rows of one graded question (a case analysis: one per part)."""
     question = quiz.questions[question_id]
     answer = attempt.answers.get(question_id)
     if mark.parts:
-        for part_id, part in mark.parts.items():
-            session.add(AttemptResponse(
-                attempt=attempt, question_id=question_id, part_id=part_id,
-                type=next(q.type for q in question.questions if q.id == part_id),
-                answer=(answer or {}).get(part_id), points=part.points, max_points=part.max_points,
-                needs_grading=part.points is None,
-            ))
-        return
-    session.add(AttemptResponse(
-        attempt=attempt, question_id=question_id, part_id="", type=question.type, answer=answer,
-        points=mark.points, max_points=mark.max_points, needs_grading=mark.points is None,
-    ))
+        types = {q.id: q.type for q in question.questions}
+        return [dict(attempt_id=attempt.id, question_id=question_id, part_id=part_id, type=types[part_id],
+                     answer=(answer or {}).get(part_id), points=part.points, max_points=part.max_points,
+                     needs_grading=part.points is None) for part_id, part in mark.parts.items()]
+    return [dict(attempt_id=attempt.id, question_id=question_id, part_id="", type=question.type, answer=answer,
+                 points=mark.points, max_points=mark.max_points, needs_grading=mark.points is None)]
 
 
 def settle(session: Session, attempt: QuizAttempt, now: datetime | None = None) -> None:

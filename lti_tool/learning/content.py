@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 
 
 def current_version(session: Session, course_id: str) -> CourseVersion | None:
+    """Remembered for the rest of the session's transaction (one request)."""
+    known = session.info.setdefault("learning_current_versions", {})
+    if course_id not in known:
+        known[course_id] = _current_version(session, course_id)
+    return known[course_id]
+
+
+def _current_version(session: Session, course_id: str) -> CourseVersion | None:
     library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
     content = library.courses.get(course_id)
     if content is None:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
 from lti_tool.learning import statements
-from lti_tool.learning.attempts import quiz_of, settle
-from lti_tool.learning.grading import Mark, strategy_for
+from lti_tool.learning.attempts import quiz_of, settle, stored_marks
+from lti_tool.learning.grading import strategy_for
 from lti_tool.learning.models import GRADED, PENDING_GRADING, AttemptResponse, QuizAttempt, Regrade
 from lti_tool.learning.paper import quiz_def
 
@@ -82,14 +82,10 @@ def grade_response(session: Session, response: AttemptResponse, *, points: float
     response.graded_by_id, response.graded_at = grader_id, now
     session.flush()
     settle(session, attempt, now)
-    if was_pending and attempt.status == GRADED:
+    if was_pending and attempt.status == GRADED:  # the graded open answers, as statements
         version, quiz = quiz_of(session, attempt)
-        marks = {}
-        for question_id in {r.question_id for r in attempt.responses if r.needs_grading}:
-            parts = [r for r in attempt.responses if r.question_id == question_id]
-            total = sum(r.points or 0.0 for r in parts)
-            maximum = sum(r.max_points for r in parts)
-            marks[question_id] = Mark(total, maximum, total >= maximum)
+        manual = {r.question_id for r in attempt.responses if r.needs_grading}
+        marks = {k: v for k, v in stored_marks(attempt).items() if k in manual and k in quiz.questions}
         statements.answered(session, attempt, version, quiz, marks, now)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.learning.models import GRADED, PENDING_GRADING, QuizAttempt
@@ -57,7 +57,8 @@ def outcome(attempts: list[QuizAttempt], grading: str) -> Outcome | None:
 
 def _attempts(session: Session, attempt: QuizAttempt) -> list[QuizAttempt]:
     return list(session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == attempt.user_id, QuizAttempt.context_id == attempt.context_id,
+        select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers))
+        .where(QuizAttempt.user_id == attempt.user_id, QuizAttempt.context_id == attempt.context_id,
                                   QuizAttempt.item_id == attempt.item_id).order_by(QuizAttempt.number)
     ))
 

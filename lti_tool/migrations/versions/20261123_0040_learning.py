@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("score_max", sa.Float(), nullable=False),
         sa.Column("passed", sa.Boolean(), nullable=True),
         sa.Column("graded_at", UTC, nullable=True),
+        sa.Column("statements_due", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["context_id"], ["lti_context.id"], name=op.f("fk_learning_attempt_context_id_lti_context"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["course_version_id"], ["catalog_course_version.id"], name=op.f("fk_learning_attempt_course_version_id_catalog_course_version"), ondelete="RESTRICT"),
         sa.ForeignKeyConstraint(["graded_version_id"], ["catalog_course_version.id"], name=op.f("fk_learning_attempt_graded_version_id_catalog_course_version"), ondelete="RESTRICT"),
@@ -78,6 +79,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("learning_attempt", schema=None) as batch_op:
         batch_op.create_index("ix_learning_attempt_item", ["context_id", "item_id", "status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_learning_attempt_statements_due"), ["statements_due"], unique=False)
 
     op.create_table(
         "learning_response",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lti_tool.learning import emit_due_statements
 from lti_tool.learning.models import AttemptResponse, LessonProgress, QuizAttempt
 from lti_tool.lti import ags
 from lti_tool.records.models import TrainingRecord
@@ -50,6 +51,8 @@ def test_a_learner_reads_a_lesson_takes_the_quiz_and_the_score_reaches_the_lms(p
     assert (row.status, row.score, row.passed) == ("graded", 8.0, True)
     record = db_session.scalars(select(TrainingRecord).where(TrainingRecord.item_id == CHECK)).one()
     assert (record.status, record.score, record.course_version_id) == ("passed", 8.0, row.course_version_id)
+    assert emit_due_statements(app) == 1  # the per-question statements, by the worker
+    assert emit_due_statements(app) == 0
     verbs = _statement_verbs(db_session)
     assert {"launched", "experienced", "progressed", "attempted", "answered", "completed", "passed"} <= set(verbs)
     assert verbs.count("answered") == 5  # four fixed questions and the drawn one

@@ -1,0 +1,254 @@
+"""Quiz submissions per second: 200 launched learners each start an attempt at a
+50-question quiz and submit it (graded, training record, xAPI statements and the AGS
+score written in the submit transaction), against a plain Flask endpoint doing the
+same two requests (a GET, then a POST of 50 fields) in the same run on this machine.
+
+Both run under gunicorn with the same workers; the same client threads drive both.
+The tool runs on a real PostgreSQL (``--db postgres``, default) or SQLite. Learners
+are launched once, over real LTI 1.3 launches, before the timed part.
+
+    .venv/bin/python bench/quiz_submit.py [--learners 200] [--seconds 20] [--workers 4]
+
+Goal (issue 4): ratio >= 0.2, p95 of the submit request < 150 ms, no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import secrets
+import statistics
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from _common import gunicorn, wait_http  # noqa: E402
+from launch import CLAIM, CLIENT_ID, DEPLOYMENT, ISSUER, BenchPlatform, prepare_database  # noqa: E402
+
+COURSE, QUIZ = "bench-course", "bench-quiz"
+QUESTIONS = 50
+
+PLAIN_APP = """
+from flask import Flask, redirect, request
+app = Flask(__name__)
+
+@app.get("/plain/attempt")
+def attempt():
+    return "<!doctype html><title>plain</title><form method=post>" + "<input name=a>" * 50 + "</form>"
+
+@app.post("/plain/submit")
+def submit():
+    answers = {k: request.form.getlist(k) for k in request.form}
+    return redirect("/plain/result?n=%d" % len(answers), 303)
+"""
+
+
+def write_library(root: Path) -> dict[str, list[str]]:
+    """A course with one 50-question quiz of the four objective types; returns the form
+    fields that answer it fully right."""
+    folder = root / COURSE
+    (folder / "quizzes").mkdir(parents=True)
+    (folder / "course.yaml").write_text(f"""id: {COURSE}
+version: "1.0.0"
+category: professional
+modes: [online]
+title: {{zh-CN: 基准课程, en: Benchmark course}}
+description: {{zh-CN: 基准测试。, en: Benchmark.}}
+hours: 1
+quizzes: [quizzes/{QUIZ}.yaml]
+completion: {{quizzes: [{QUIZ}]}}
+""")
+    lines = [f"id: {QUIZ}", "title: {zh-CN: 基准测验, en: Benchmark quiz}",
+             "settings: {pass_percent: 60, time_limit_minutes: 60, shuffle_options: true}", "questions:"]
+    answers: dict[str, list[str]] = {}
+    opts = "options: [{id: a, text: {zh-CN: 甲, en: A}}, {id: b, text: {zh-CN: 乙, en: B}}, " \
+           "{id: c, text: {zh-CN: 丙, en: C}}, {id: d, text: {zh-CN: 丁, en: D}}]"
+    for n in range(QUESTIONS):
+        qid, stem = f"q{n}", f"stem: {{zh-CN: 第 {n} 题, en: Question {n}}}"
+        kind = n % 4
+        if kind == 0:
+            lines.append(f"  - {{id: {qid}, type: single_choice, points: 2, {stem}, {opts}, answer: b}}")
+            answers[f"a.{qid}"] = ["b"]
+        elif kind == 1:
+            lines.append(f"  - {{id: {qid}, type: multiple_choice, points: 2, scoring: partial, {stem}, {opts}, "
+                         "answers: [a, c]}")
+            answers[f"a.{qid}"] = ["a", "c"]
+        elif kind == 2:
+            lines.append(f"  - {{id: {qid}, type: true_false, points: 1, {stem}, answer: true}}")
+            answers[f"a.{qid}"] = ["true"]
+        else:
+            lines.append(f"  - {{id: {qid}, type: fill_blank, points: 2, stem: {{zh-CN: '电压 [[v]]', "
+                         f"en: 'Voltage [[v]]'}}, blanks: [{{id: v, accept: ['24V', '24 V']}}]}}")
+            answers[f"a.{qid}.v"] = ["２４Ｖ"]
+    (folder / "quizzes" / f"{QUIZ}.yaml").write_text("\n".join(lines) + "\n")
+    return answers
+
+
+class QuizPlatform(BenchPlatform):
+    def id_token(self, nonce: str, n: int, target: str) -> str:
+        import jwt
+
+        claims = jwt.decode(super().id_token(nonce, n, target), options={"verify_signature": False})
+        claims[CLAIM + "custom"] = {"item_kind": "quiz", "item_id": f"{COURSE}/{QUIZ}"}
+        claims[CLAIM + "resource_link"] = {"id": "rl-quiz", "title": "基准测验"}
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
+
+
+def launch_learner(tool_url: str, platform: QuizPlatform, n: int) -> tuple[requests.Session, str]:
+    """A real launch as learner ``n``; returns the session and its CSRF token."""
+    session = requests.Session()
+    target = f"{tool_url}/lti/launch"
+    login = session.get(f"{tool_url}/lti/login", allow_redirects=False, params={
+        "iss": ISSUER, "login_hint": f"learner-{n}", "target_link_uri": target, "client_id": CLIENT_ID,
+        "lti_deployment_id": DEPLOYMENT})
+    checked = session.get(tool_url + login.headers["Location"], allow_redirects=False)
+    query = parse_qs(urlparse(checked.headers["Location"]).query)
+    done = session.post(target, data={"id_token": platform.id_token(query["nonce"][0], n, target),
+                                      "state": query["state"][0]})
+    if "/learn/quiz/" not in done.url:
+        raise RuntimeError(f"launch {n} landed on {done.url}: {done.text[:300]}")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', done.text).group(1)
+    return session, token
+
+
+def run(sessions: list, one, seconds: float, max_iterations: int) -> dict:
+    """Each thread drives its own learner; ``one(session, token)`` returns the timed latency."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop_at, counter = time.monotonic() + seconds, {"n": 0}
+
+    def worker(session, token) -> None:
+        while time.monotonic() < stop_at:
+            with lock:
+                if counter["n"] >= max_iterations:
+                    return
+                counter["n"] += 1
+            try:
+                latency = one(session, token)
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                with lock:
+                    errors.append(repr(exc)[:200])
+                continue
+            with lock:
+                latencies.append(latency)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(len(sessions)) as pool:
+        for session, token in sessions:
+            pool.submit(worker, session, token)
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "done": len(latencies), "errors": len(errors), "error_samples": errors[:3],
+        "per_second": len(latencies) / elapsed if elapsed else 0.0,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--max-iterations", type=int, default=20000)
+    args = parser.parse_args()
+
+    from tests.support.postgres import free_port
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-quiz-"))
+    answers = write_library(tmp / "library")
+    db_url, pg = prepare_database(args.db, tmp)
+    platform = QuizPlatform(free_port())
+    tool_port, plain_port = free_port(), free_port()
+    tool_url, plain_url = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{plain_port}"
+    env = {
+        "AFTERSALES_DATABASE_URL": db_url, "AFTERSALES_PUBLIC_BASE_URL": tool_url,
+        "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32), "AFTERSALES_INSTANCE_PATH": str(tmp / "instance"),
+        "AFTERSALES_EMBEDDED_WORKER": "false", "AFTERSALES_CONTENT_PATH": str(tmp / "library"),
+    }
+    from lti_tool import create_app
+    from lti_tool.db import get_db
+    from lti_tool.lti import platforms
+
+    app = create_app({"database_url": db_url, "instance_path": tmp / "instance", "secret_key": "x"})
+    with get_db(app).sessionmaker.begin() as s:
+        platforms.add(s, issuer=ISSUER, client_id=CLIENT_ID, auth_login_url=f"{platform.url}/auth",
+                      auth_token_url=f"{platform.url}/token", key_set_url=f"{platform.url}/jwks",
+                      deployment_ids=[DEPLOYMENT])
+    get_db(app).engine.dispose()
+
+    (tmp / "plain_app.py").write_text(PLAIN_APP)
+    procs = [gunicorn("lti_tool:create_app()", tool_port, args.workers, env),
+             gunicorn("plain_app:app", plain_port, args.workers, {}, cwd=tmp)]
+    fields = [(name, value) for name, values in answers.items() for value in values]
+    start_url = f"{tool_url}/learn/start/{COURSE}/{QUIZ}"
+
+    def submit(session, token) -> float:
+        started = session.post(start_url, data={"csrf_token": token}, allow_redirects=False)
+        if started.status_code != 303:
+            raise RuntimeError(f"start {started.status_code}")
+        attempt_url = tool_url + started.headers["Location"]
+        began = time.perf_counter()
+        done = session.post(attempt_url + "/submit", data=[("csrf_token", token), *fields], allow_redirects=False)
+        latency = time.perf_counter() - began
+        if done.status_code != 303 or not done.headers["Location"].endswith("/result"):
+            raise RuntimeError(f"submit {done.status_code}: {done.text[:200]}")
+        return latency
+
+    def plain(session, token) -> float:
+        if session.get(f"{plain_url}/plain/attempt").status_code != 200:
+            raise RuntimeError("plain attempt failed")
+        began = time.perf_counter()
+        done = session.post(f"{plain_url}/plain/submit", data=fields, allow_redirects=False)
+        latency = time.perf_counter() - began
+        if done.status_code != 303:
+            raise RuntimeError("plain submit failed")
+        return latency
+
+    try:
+        wait_http(f"{tool_url}/lti/jwks")
+        wait_http(f"{plain_url}/plain/attempt")
+        with ThreadPoolExecutor(8) as pool:
+            learners = list(pool.map(lambda n: launch_learner(tool_url, platform, n), range(args.learners)))
+        run(learners[:4], submit, 3, 40)  # warm up: the course import, connection pools
+        run([(requests.Session(), "") for _ in range(4)], plain, 2, 200)
+        tool = run(learners, submit, args.seconds, args.max_iterations)
+        base = run([(requests.Session(), "") for _ in range(args.learners)], plain, args.seconds, args.max_iterations)
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(db_url)
+        with engine.connect() as c:
+            graded = c.execute(text("SELECT count(*) FROM learning_attempt WHERE status='graded'")).scalar()
+            full = c.execute(text("SELECT count(*) FROM learning_attempt WHERE status='graded' AND score=score_max"))
+            full = full.scalar()
+            queued = c.execute(text("SELECT count(*) FROM ags_score_outbox")).scalar()
+        engine.dispose()
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=30)
+        if pg:
+            pg.stop()
+
+    print(f"database: {args.db}; gunicorn workers: {args.workers} x 4 threads; learners: {args.learners}; "
+          f"{args.seconds:.0f} s each; quiz of {QUESTIONS} questions")
+    print(f"{'':32}{'per second':>12}{'p50 ms':>10}{'p95 ms':>10}{'done':>8}{'errors':>8}")
+    for name, r in (("quiz submit (start + submit)", tool), ("plain Flask (GET + POST)", base)):
+        print(f"{name:32}{r['per_second']:>12.1f}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{r['done']:>8}{r['errors']:>8}")
+    for r in (tool, base):
+        if r["error_samples"]:
+            print("errors:", r["error_samples"])
+    print(f"graded attempts: {graded}, all fully right: {full}; AGS scores queued: {queued}")
+    ratio = tool["per_second"] / base["per_second"] if base["per_second"] else float("nan")
+    print(f"ratio submissions/s : plain/s = {ratio:.3f} (goal >= 0.2); submit p95 = {tool['p95_ms']:.0f} ms "
+          f"(goal < 150)")
+
+
+if __name__ == "__main__":
+    main()
