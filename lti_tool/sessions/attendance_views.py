@@ -3,6 +3,8 @@ its QR code, the learner's check-in, and the sign-in sheet as PDF and XLSX."""
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import segno
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -84,8 +86,9 @@ def code_svg(session_id: int):
     found = session_or_404(session_id)
     current = codes.code_at(found.checkin_secret, found.uid, utcnow())
     qr = segno.make(f"{_checkin_url(found)}?code={current}", error="m")
-    svg = qr.svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+    out = BytesIO()
+    qr.save(out, kind="svg", scale=8, border=2, dark="#000", light="#fff", title=_("QR code for checking in"))
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @bp.post("/<int:session_id>/checkin")

@@ -185,9 +185,18 @@ def check_in(session: Session, class_session: ClassSession, learner: User, code:
     return existing
 
 
-def upcoming_for_learner(session: Session, context_id: int, now: datetime | None = None) -> list[ClassSession]:
+def for_learner(session: Session, context_id: int, now: datetime | None = None) -> tuple[list[ClassSession], list[ClassSession]]:
+    """The course's sessions a learner sees: those not over yet (soonest first), and the
+    last 50 that are over (latest first)."""
     now = now or utcnow()
-    return list(session.scalars(
-        select(ClassSession).where(ClassSession.context_id == context_id, ClassSession.ends_at >= now - timedelta(days=1))
-        .order_by(ClassSession.starts_at)
-    ))
+    base = select(ClassSession).where(ClassSession.context_id == context_id)
+    upcoming = session.scalars(base.where(ClassSession.ends_at >= now).order_by(ClassSession.starts_at))
+    past = session.scalars(base.where(ClassSession.ends_at < now).order_by(ClassSession.starts_at.desc()).limit(50))
+    return list(upcoming), list(past)
+
+
+def cancel(session: Session, class_session: ClassSession) -> ClassSession:
+    if class_session.cancelled_at is None:
+        class_session.cancelled_at = utcnow()
+        session.flush()
+    return class_session

@@ -3,7 +3,7 @@ opens, and the scheduling form."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
@@ -48,9 +48,9 @@ def index():
         rows, total = services.listing(session, actor.context_id, page=page, per_page=PER_PAGE)
         return render_template("sessions/index.html", sessions=rows, page=page, pages=pages(total), total=total,
                                courses=_course_titles())
-    rows = services.upcoming_for_learner(session, actor.context_id)
-    mine = {a.session_id: a for s in rows for a in s.attendance if a.user_id == actor.user_id}
-    return render_template("sessions/notices.html", sessions=rows, mine=mine, courses=_course_titles())
+    upcoming, past = services.for_learner(session, actor.context_id)
+    mine = {a.session_id: a for s in upcoming + past for a in s.attendance if a.user_id == actor.user_id}
+    return render_template("sessions/notices.html", sessions=upcoming, past=past, mine=mine, courses=_course_titles())
 
 
 @bp.get("/item/<path:item_id>")
@@ -123,3 +123,12 @@ def new():
         raise UserError(_("Place a course in this LMS course with “Select content” before scheduling its sessions."), 409)
     status = 422 if error else 200
     return render_template("sessions/new.html", courses=courses, content=content, values=values, error=error), status
+
+
+@bp.post("/<int:session_id>/cancel")
+@instructor_only
+def cancel(session_id: int):
+    found = session_or_404(session_id)
+    services.cancel(db.session(), found)
+    flash(_("The session is cancelled; learners see it on the notice."), "success")
+    return redirect(url_for("sessions.notice", session_id=found.id), 303)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from xml.etree import ElementTree
+
 import icalendar
 import openpyxl
 from sqlalchemy import select
@@ -67,6 +69,12 @@ def test_check_in_inside_the_window_once_with_the_current_code(people, platform,
     session_id = schedule(instructor, start=timedelta(minutes=-20))
     instructor.get(instructor.page.url + "/code")
     assert instructor.page.text_of("checkin-code") == current_code(app, session_id)
+    shown = instructor.session.get(instructor.page.url + ".json", timeout=15).json()
+    assert shown["code"] == current_code(app, session_id) and 0 < shown["seconds_left"] <= codes.STEP_SECONDS
+    qr = instructor.session.get(platform.tool_base_url + shown["qr_url"], timeout=15)
+    assert qr.headers["Content-Type"].startswith("image/svg+xml")
+    svg = ElementTree.fromstring(qr.content)
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"  # a standalone image, not inline markup
     learner = people("learner")
     base = learner.page.url.split("/sessions/")[0]
     learner.get(f"{base}/sessions/{session_id}")
@@ -157,3 +165,39 @@ def test_the_sign_in_sheet_exports_as_xlsx_and_pdf(people, platform, app, db_ses
 
 def _csrf(browser) -> str:
     return next(c["value"] for f in browser.page.forms for c in f.controls if c["name"] == "csrf_token")
+
+
+def test_learners_see_their_past_attendance_and_cancelled_sessions(people, platform, app, db_session):
+    people("learner")
+    instructor = people("instructor")
+    base = platform.tool_base_url
+    past = schedule(instructor, start=timedelta(hours=-5), hours=1, title="上午场")
+    instructor.get(f"{base}/sessions/{past}/attendance")
+    form = instructor.page.form("attendance-form")
+    field = next(n for n, _v in form.fields if n.startswith("status-"))
+    instructor.submit(form, {field: "late", f"remarks-{field[7:]}": "晚到 12 分钟"})
+    instructor.get(f"{base}/sessions/item/{SESSION_ITEM}")
+    called_off = schedule(instructor, start=timedelta(minutes=-5), title="临时取消的场次")
+    instructor.submit("cancel-form")
+    assert "取消" in instructor.page.text
+
+    learner = people("learner")
+    learner.get(f"{base}/sessions/")
+    mine = learner.page.text_of("my-attendance")
+    assert "上午场" in mine and "迟到" in mine and "晚到 12 分钟" in mine
+    learner.get(f"{base}/sessions/{called_off}")
+    assert "已取消" in learner.page.text and not any(f.id == "checkin-form" for f in learner.page.forms)
+    learner.get(f"{base}/sessions/{past}")
+    token = next(c["value"] for f in learner.page.forms for c in f.controls if c["name"] == "csrf_token") \
+        if learner.page.forms else None
+    learner.follow("ics")
+    event = next(c for c in icalendar.Calendar.from_ical(learner.response.content).walk("VEVENT"))
+    assert "STATUS" not in event
+    learner.get(f"{base}/sessions/{called_off}/notice.ics")
+    event = next(c for c in icalendar.Calendar.from_ical(learner.response.content).walk("VEVENT"))
+    assert str(event["status"]) == "CANCELLED"
+    if token:
+        refused = learner.session.post(f"{base}/sessions/{called_off}/checkin", timeout=15,
+                                       data={"csrf_token": token, "code": current_code(app, called_off)})
+        assert refused.status_code == 422
+    assert db_session.scalar(select(Attendance.id).where(Attendance.session_id == called_off)) is None
