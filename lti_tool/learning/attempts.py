@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
@@ -144,20 +145,24 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
     """Submit and grade the attempt. True when this call submitted it; False when it was
     already submitted (by a double click, a retry, another tab, or the deadline)."""
     now = now or utcnow()
-    if raw:
-        save_answers(session, attempt, raw, now)
+    _version, quiz = quiz_of(session, attempt, graded=False)
+    values = {}
+    if raw and accepting_answers(attempt, now):  # the last answers and the claim, in one statement
+        merged = {**attempt.answers, **clean_answers(quiz, attempt, raw)}
+        values = {"answers": {k: v for k, v in merged.items() if v is not None}, "saved_at": now}
     late = attempt.deadline is not None and now > attempt.deadline + GRACE
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    values.update(status=GRADED, submitted_at=submitted_at, submit_key=(key or "")[:64] or None,
+                  closed_by_deadline=late, statements_due=True)
     claimed = session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN)
-        .values(status=GRADED, submitted_at=submitted_at, submit_key=(key or "")[:64] or None, closed_by_deadline=late,
-                statements_due=True)
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN).values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    session.refresh(attempt)
     if claimed != 1:
+        session.refresh(attempt)
         return False
-    _version, quiz = quiz_of(session, attempt, graded=False)
+    for name, value in values.items():  # what the row now holds, without reading it back
+        set_committed_value(attempt, name, value)
     marks = grade_paper(quiz, attempt)
     rows = [row for question_id, mark in marks.items() for row in _rows(attempt, quiz, question_id, mark)]
     if rows:
