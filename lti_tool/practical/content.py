@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -45,13 +45,20 @@ def _text(value: dict, locale: str | None) -> str:
     return value["en"] if (locale or "").lower().startswith("en") else value["zh-CN"]
 
 
+def _library():
+    """The library, looked at once per request (its cache checks every file's mtime)."""
+    if "practical_library" not in g:
+        try:
+            g.practical_library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
+        except ContentError:  # pragma: no cover - a lenient load reports instead of raising
+            g.practical_library = None
+    return g.practical_library
+
+
 def course_version(session: Session, course_id: str) -> CourseVersion | None:
     """The library's current version of a course, imported if it is not yet; the latest
     imported one when the library lacks the course (or fails to load)."""
-    try:
-        library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
-    except ContentError:  # pragma: no cover - a lenient load reports instead of raising
-        library = None
+    library = _library()
     content = library.courses.get(course_id) if library else None
     if content is None:
         return latest_version(session, course_id)

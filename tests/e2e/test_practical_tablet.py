@@ -92,3 +92,40 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         assert "尚未" not in page.locator("#acknowledgement").inner_text()
     finally:
         phone.close()
+
+
+def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(platform, app, chromium, db_session):
+    link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK})
+    with Browser() as learner_browser:
+        assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
+    tablet = chromium.new_context(locale="zh-CN", viewport=TABLET, has_touch=True, is_mobile=True)
+    try:
+        page = tablet.new_page()
+        page.goto(platform.launch_url("instructor", resource_link=link.id, target="window"))
+        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
+        page.locator("#roster button.big-target").first.tap()
+        page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
+        form_url = page.url
+        assessment_id = int(re.search(r"/assessments/(\d+)", form_url).group(1))
+        page.locator("#criterion-lockout label.level-tile").nth(1).tap()
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
+
+        tablet.set_offline(True)
+        page.locator("#criterion-quality label.level-tile").nth(2).tap()
+        page.locator("textarea[name='note-quality']").fill("端子按规定力矩紧固")
+        page.locator("#save-status").filter(has_text="本平板").wait_for(timeout=10000)
+        page.close()  # the tablet's browser is closed before the connection returns
+        db_session.expire_all()
+        assert db_session.get(Assessment, assessment_id).levels == {"lockout": "met"}
+
+        tablet.set_offline(False)
+        page = tablet.new_page()
+        page.goto(form_url)
+        assert page.locator("#criterion-quality input[value='good']").is_checked()  # restored from the tablet
+        assert page.locator("textarea[name='note-quality']").input_value() == "端子按规定力矩紧固"
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)  # and sent to the server
+    finally:
+        tablet.close()
+    db_session.expire_all()
+    draft = db_session.get(Assessment, assessment_id)
+    assert draft.levels == {"lockout": "met", "quality": "good"} and draft.notes == {"quality": "端子按规定力矩紧固"}
