@@ -42,4 +42,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool import learning
 
     learning.init_app(app)
+    from lti_tool import certificates, hr, questionnaires, records
+
+    for feature in (records, certificates, questionnaires, hr):
+        feature.init_app(app)
     return app

@@ -11,3 +11,6 @@ from lti_tool.lti import models as lti_models  # noqa: F401
 from lti_tool.records import models as records_models  # noqa: F401
 from lti_tool.practical import models as practical_models  # noqa: F401
 from lti_tool.sessions import models as sessions_models  # noqa: F401
+from lti_tool.certificates import models as certificates_models  # noqa: F401
+from lti_tool.hr import models as hr_models  # noqa: F401
+from lti_tool.questionnaires import models as questionnaires_models  # noqa: F401

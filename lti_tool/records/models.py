@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -48,3 +48,30 @@ class TrainingRecord(Base):
 
 Index("ix_training_record_user_course", TrainingRecord.user_id, TrainingRecord.course_id)
 Index("ix_training_record_kind_status", TrainingRecord.kind, TrainingRecord.status, TrainingRecord.completed_at)
+
+
+class Employee(Base):
+    """A person of the company (HR's view), in one tenant (platform): from the HR roster
+    or from a launch's LIS person sourcedid (the employee number)."""
+
+    __tablename__ = "employee"
+    __table_args__ = (UniqueConstraint("platform_id", "employee_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    employee_number: Mapped[str | None] = mapped_column(String(64))  # None: an LMS user without one
+    name: Mapped[str] = mapped_column(String(255), default="")
+    department: Mapped[str] = mapped_column(String(255), default="", index=True)
+    position: Mapped[str] = mapped_column(String(255), default="")
+    hire_date: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16), default="lms")  # lms | roster
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EmployeeUser(Base):
+    """Which LMS users (one per platform account) are this employee."""
+
+    __tablename__ = "employee_user"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)

@@ -12,6 +12,14 @@ from lti_tool.db import utcnow
 from lti_tool.records.models import KINDS, STATUSES, TrainingRecord
 
 _UNSET = object()
+# Called with (session, record) after every change: certificates check their rules here.
+_LISTENERS: list = []
+
+
+def add_listener(fn) -> None:
+    """``fn(session, record)`` runs after every ``record_result``, in the same transaction."""
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
 
 
 def record_result(
@@ -54,6 +62,8 @@ def record_result(
         record.source = {**(record.source or {}), **source}
     record.updated_at = utcnow()
     session.flush()
+    for listener in list(_LISTENERS):
+        listener(session, record)
     return record
 
 

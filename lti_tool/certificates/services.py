@@ -1,0 +1,183 @@
+"""Issuing, revoking and reissuing certificates (flush only, in the caller's transaction).
+
+A certificate is issued when a learner's training records meet the course's
+``completion`` rules and the course has a ``certificate`` section. What it states is
+copied at issue; its PDF is rendered once by the worker and kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lti_tool.catalog.models import CourseVersion
+from lti_tool.certificates import rules
+from lti_tool.certificates.models import VALID, Certificate, CertificateEvent
+from lti_tool.db import utcnow
+from lti_tool.lti.models import User
+from lti_tool.records.employees import employee_of, link_user
+from lti_tool.records.models import TrainingRecord
+
+log = logging.getLogger(__name__)
+SKIP_KINDS = ("course", "certificate", "questionnaire")
+
+
+def new_code() -> str:
+    """The verification code: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def verify_url(code: str, base_url: str | None = None) -> str:
+    base = base_url or current_app.config["SETTINGS"].public_base_url
+    return f"{base.rstrip('/')}/verify/{code}"
+
+
+def course_version_for(session: Session, records: list[TrainingRecord], course_id: str) -> CourseVersion | None:
+    """The newest version the learner's results were taken under (else the latest)."""
+    ids = [r.course_version_id for r in records if r.course_version_id]
+    if ids:
+        return session.get(CourseVersion, max(ids))
+    from lti_tool.catalog.importer import latest_version
+
+    return latest_version(session, course_id)
+
+
+def _results(records: list[TrainingRecord]) -> list[rules.Result]:
+    return [rules.Result(r.kind, r.item_id, r.status, r.passed, r.score, r.score_max, r.hours or 0.0, r.completed_at,
+                         r.id) for r in records]
+
+
+def on_record(session: Session, record: TrainingRecord) -> None:
+    """``record_result`` listener: check the course's rules after every result."""
+    if record.kind in SKIP_KINDS or not has_app_context():
+        return
+    check_course(session, record.user_id, record.course_id, context_id=record.context_id)
+
+
+def check_course(session: Session, user_id: int, course_id: str, *, context_id: int | None = None,
+                 now: datetime | None = None) -> Certificate | None:
+    """Record the course as completed and issue its certificate when the rules are met;
+    returns the certificate issued now, if any."""
+    from lti_tool.records.services import record_result
+
+    records = list(session.scalars(select(TrainingRecord).where(
+        TrainingRecord.user_id == user_id, TrainingRecord.course_id == course_id)))
+    version = course_version_for(session, records, course_id)
+    if version is None:
+        return None
+    verdict = rules.evaluate(course_id, version.manifest, version.lessons, _results(records))
+    if not verdict.met:
+        return None
+    user = session.get(User, user_id)
+    done_at = verdict.completed_at or now or utcnow()
+    record_result(
+        session, user_id=user_id, platform_id=user.platform_id, context_id=context_id, course_id=course_id,
+        kind="course", item_id=course_id, status="completed", title=dict(version.manifest["title"]),
+        course_version_id=version.id, score=verdict.grade, score_max=100.0 if verdict.grade is not None else None,
+        passed=True, hours=float(version.manifest.get("hours") or verdict.hours), completed_at=done_at,
+        source={"rules": "completion"},
+    )
+    certificate_rule = version.manifest.get("certificate")
+    if certificate_rule is None:
+        return None
+    latest = session.scalar(select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
+    ).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+    if latest is not None and (latest.status(now) == VALID or done_at <= latest.issued_at):
+        return None  # held already, or expired with no new results since: retraining is due
+    return issue(session, user=user, version=version, context_id=context_id, hours=float(
+        version.manifest.get("hours") or verdict.hours), score=verdict.grade, basis={"records": verdict.basis},
+        validity_months=certificate_rule.get("validity_months"), now=now)
+
+
+def issue(session: Session, *, user: User, version: CourseVersion, context_id: int | None, hours: float,
+          score: float | None, basis: dict, validity_months: int | None, now: datetime | None = None,
+          replaces: Certificate | None = None, actor_user_id: int | None = None) -> Certificate:
+    from lti_tool.records.services import record_result
+
+    now = now or utcnow()
+    employee = employee_of(session, user.id) or link_user(session, user)
+    certificate = Certificate(
+        platform_id=user.platform_id, user_id=user.id, context_id=context_id, course_id=version.slug,
+        course_version_id=version.id, number=f"pending-{secrets.token_hex(8)}", code=new_code(),
+        holder_name=(employee.name if employee.source == "roster" and employee.name else user.name) or user.sub,
+        employee_number=employee.employee_number or (user.person_sourcedid or ""),
+        course_title=dict(version.manifest["title"]), hours=hours, score=score, issued_at=now,
+        valid_until=(replaces.valid_until if replaces is not None
+                     else rules.add_months(now, int(validity_months)) if validity_months else None),
+        replaces_id=replaces.id if replaces is not None else None, basis=basis, revoked_reason="",
+        render_attempts=0, render_error="",
+    )
+    session.add(certificate)
+    session.flush()
+    certificate.number = f"AT{now:%Y}{certificate.id:07d}"
+    session.add(CertificateEvent(certificate_id=certificate.id, action="reissued" if replaces else "issued",
+                                 actor_user_id=actor_user_id, at=now,
+                                 details={"replaces": replaces.number} if replaces else {}))
+    record_result(
+        session, user_id=user.id, platform_id=user.platform_id, context_id=context_id, course_id=version.slug,
+        kind="certificate", item_id=version.slug, status="completed", title=dict(version.manifest["title"]),
+        course_version_id=version.id, hours=0.0, completed_at=now,
+        source={"certificate": certificate.id, "number": certificate.number},
+    )
+    _emit_earned(session, certificate, user, version)
+    session.flush()
+    return certificate
+
+
+def _emit_earned(session: Session, certificate: Certificate, user: User, version: CourseVersion) -> None:
+    from lti_tool import events
+    from lti_tool.lti.models import Platform
+    from xapi.statements import build
+
+    platform = session.get(Platform, user.platform_id)
+    ctx = events.course_context(course_id=version.slug, course_title=dict(version.manifest["title"]),
+                                registration=uuid.uuid5(uuid.NAMESPACE_URL, f"certificate:{platform.issuer}:{user.sub}:"
+                                                                            f"{version.slug}"),
+                                issuer=platform.issuer, platform=platform.name,
+                                revision=version.version)
+    statement = build("certificate-earned", ctx, events.actor(platform.issuer, user.sub, user.name or None),
+                      title=dict(certificate.course_title), number=certificate.number,
+                      verification_url=verify_url(certificate.code), timestamp=certificate.issued_at)
+    events.emit(session, [statement])
+
+
+def revoke(session: Session, certificate: Certificate, *, reason: str, actor_user_id: int | None,
+           now: datetime | None = None) -> None:
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at = now or utcnow()
+    certificate.revoked_reason = reason
+    session.add(CertificateEvent(certificate_id=certificate.id, action="revoked", actor_user_id=actor_user_id,
+                                 at=certificate.revoked_at, details={"reason": reason}))
+    session.flush()
+
+
+def reissue(session: Session, certificate: Certificate, *, reason: str, actor_user_id: int | None,
+            now: datetime | None = None) -> Certificate:
+    """A new certificate (new number and code, the holder's current name, the same
+    validity) in place of ``certificate``, which is revoked."""
+    now = now or utcnow()
+    revoke(session, certificate, reason=reason, actor_user_id=actor_user_id, now=now)
+    version = session.get(CourseVersion, certificate.course_version_id)
+    return issue(session, user=session.get(User, certificate.user_id), version=version,
+                 context_id=certificate.context_id, hours=certificate.hours, score=certificate.score,
+                 basis=dict(certificate.basis or {}), validity_months=None, now=now, replaces=certificate,
+                 actor_user_id=actor_user_id)
+
+
+def by_code(session: Session, code: str) -> Certificate | None:
+    if not code or len(code) > 64:
+        return None
+    return session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def history(session: Session, certificate_id: int) -> list[CertificateEvent]:
+    return list(session.scalars(select(CertificateEvent).where(CertificateEvent.certificate_id == certificate_id)
+                                .order_by(CertificateEvent.at, CertificateEvent.id)))

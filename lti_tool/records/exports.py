@@ -1,0 +1,80 @@
+"""A training file as XLSX (openpyxl) and PDF (WeasyPrint, no URL fetched), in the
+page's language. Rendered from plain values."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import render_template
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from lti_tool.practical.helpers import local_time, tr
+from lti_tool.records.file import TrainingFile
+
+
+def kind_labels() -> dict:
+    return {"course": _("Course"), "lesson": _("Lesson"), "quiz": _("Quiz"), "practical": _("Practical assessment"),
+            "session": _("Classroom session"), "questionnaire": _("Questionnaire"), "certificate": _("Certificate")}
+
+
+def status_labels() -> dict:
+    return {"in_progress": _("In progress"), "completed": _("Completed"), "passed": _("Passed"),
+            "failed": _("Not passed"), "pending_grading": _("Awaiting grading"), "attended": _("Attended"),
+            "absent": _("Absent"), "excused": _("Excused"), "valid": _("Valid"), "expired": _("Expired"),
+            "revoked": _("Revoked")}
+
+
+def score_text(score, score_max) -> str:
+    if score is None:
+        return ""
+    return f"{score:g}/{score_max:g}" if score_max else f"{score:g}"
+
+
+def xlsx(tf: TrainingFile) -> bytes:
+    kinds, statuses = kind_labels(), status_labels()
+    book = Workbook()
+    ws = book.active
+    ws.title = "Training file"
+    e = tf.employee
+    ws.append([_("Training file")])
+    ws["A1"].font = Font(bold=True, size=14)
+    for label, value in ((_("Name"), e.name), (_("Employee number"), e.employee_number or ""),
+                         (_("Department"), e.department), (_("Position"), e.position),
+                         (_("Hire date"), e.hire_date.isoformat() if e.hire_date else ""),
+                         (_("Total hours"), tf.total_hours)):
+        ws.append([label, value])
+    ws.append([])
+    ws.append([_("Course"), _("Kind"), _("Item"), _("Status"), _("Score"), _("Hours"), _("Started"), _("Completed")])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for section in tf.courses:
+        for entry in section.entries:
+            ws.append([tr(section.title), kinds.get(entry.kind, entry.kind), tr(entry.title) or entry.item_id,
+                       statuses.get(entry.status, entry.status), score_text(entry.score, entry.score_max),
+                       entry.hours, local_time(entry.started_at), local_time(entry.completed_at)])
+    ws.append([])
+    ws.append([_("Certificate number"), _("Course"), _("Issued"), _("Valid until"), _("Status")])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for c in tf.certificates:
+        ws.append([c.number, tr(c.course_title), local_time(c.issued_at, None, "%Y-%m-%d"),
+                   local_time(c.valid_until, None, "%Y-%m-%d") if c.valid_until else "", statuses[c.status]])
+    for column, width in zip("ABCDEFGH", (28, 14, 36, 12, 10, 8, 18, 18), strict=True):
+        ws.column_dimensions[column].width = width
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def pdf(tf: TrainingFile) -> bytes:
+    from weasyprint import HTML
+
+    html = render_template("records/file_pdf.html", tf=tf, kinds=kind_labels(), statuses=status_labels(),
+                           score_text=score_text)
+    return HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise ValueError(f"the PDF fetches no URL ({url})")

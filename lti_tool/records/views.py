@@ -1,0 +1,41 @@
+"""The employee's own training file, on screen and as PDF / XLSX."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template
+
+from lti_tool import auth, db
+from lti_tool.questionnaires.services import open_questionnaires
+from lti_tool.records import bp, exports
+from lti_tool.records.employees import link_user
+from lti_tool.records.file import training_file
+
+MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def file_response(tf, fmt: str) -> Response:
+    if fmt not in MIME:
+        abort(404)
+    data = exports.pdf(tf) if fmt == "pdf" else exports.xlsx(tf)
+    name = f"training-file-{tf.employee.employee_number or tf.employee.id}.{fmt}"
+    return Response(data, mimetype=MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _own_file():
+    actor = auth.current_actor()
+    session = db.session()
+    return training_file(session, link_user(session, actor.user))
+
+
+@bp.route("/me")
+@auth.require_role()
+def mine():
+    actor = auth.current_actor()
+    return render_template("records/mine.html", tf=_own_file(),
+                           questionnaires=open_questionnaires(db.session(), actor) if actor.context_id else [])
+
+
+@bp.route("/me.<fmt>")
+@auth.require_role()
+def mine_export(fmt: str):
+    return file_response(_own_file(), fmt)
