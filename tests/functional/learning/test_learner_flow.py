@@ -99,3 +99,13 @@ def test_a_learner_cannot_open_another_learners_attempt(platform, links):
     assert response.status_code == 404
     response = other.post(other.url.split("/learn/")[0] + f"/learn/attempt/{attempt}/submit", data={})
     assert response.status_code in (400, 404)  # no CSRF token, or not theirs: never submitted
+
+
+def test_the_pages_follow_the_launch_locale(platform, links):
+    browser = launch(platform, links["course"], user="learner_en")
+    assert browser.page.text_of("course-title") == "Online learning test course"
+    assert "Lesson 1: reception" in browser.page.text_of("lessons")
+    assert "Your progress" in browser.page.text
+    browser = launch(platform, links["check"], user="learner_en")
+    browser.submit(browser.page.form(action_contains="/learn/start/"))
+    assert "Time left" in browser.page.text and "What comes first?" in browser.page.text
