@@ -183,10 +183,17 @@ def correct(assessment_id: int):
 
 # -- evidence ----------------------------------------------------------------------------
 
+@bp.url_value_preprocessor
+def _limit_uploads(endpoint, _values):
+    """URL value preprocessors run before every before-request function (the CSRF check
+    reads the form): an oversized photo is refused (413) while it is read, not after."""
+    if endpoint == "practical.upload_evidence":
+        request.max_content_length = UPLOAD_LIMIT
+
+
 @bp.post("/assessments/<int:assessment_id>/evidence")
 @instructor_only
 def upload_evidence(assessment_id: int):
-    request.max_content_length = UPLOAD_LIMIT  # refused (413) before it is read whole
     session = db.session()
     found = _assessment(assessment_id)
     if found.status != DRAFT:

@@ -38,14 +38,24 @@
 
   // -- the outbox of signed forms waiting for a connection ----------------------------
   var flushing = false;
+  function currentHeaders() {
+    // The page's own form token and session, when it has them: a kept form may outlive
+    // the session it was filled in (the trainer opens the tool again from the LMS).
+    var any = document.querySelector('form input[name="csrf_token"]');
+    return any ? headers(any.form, true) : null;
+  }
   function flush() {
     var queue = read(OUTBOX, []);
     if (flushing || !queue.length) return;
     flushing = true;
     var item = queue[0];
-    fetch(item.url, { method: "POST", credentials: "same-origin", headers: item.headers, body: JSON.stringify(item.body) })
+    fetch(item.url, { method: "POST", credentials: "same-origin", headers: currentHeaders() || item.headers, body: JSON.stringify(item.body) })
       .then(function (response) {
-        if (response.status >= 500) throw new Error("server " + response.status);
+        // Kept for later: the server or the connection failed, or the session ended.
+        if (response.status >= 500 || [400, 401, 403].indexOf(response.status) >= 0) {
+          if (response.status < 500) say("relaunch");
+          throw new Error("server " + response.status);
+        }
         var rest = read(OUTBOX, []).filter(function (q) { return q.body.submission_uuid !== item.body.submission_uuid; });
         write(OUTBOX, rest);
         return response.json().catch(function () { return {}; }).then(function (data) {
