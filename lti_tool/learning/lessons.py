@@ -12,6 +12,7 @@ from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
 from lti_tool.learning import statements
 from lti_tool.learning.attempts import Learner
+from lti_tool.learning.course_grade import publish_course_grade
 from lti_tool.learning.models import COMPLETED, IN_PROGRESS, LessonProgress
 from lti_tool.lti.models import Context, User
 from lti_tool.records.services import record_result
@@ -93,6 +94,8 @@ def report_progress(session: Session, learner: Learner, version: CourseVersion, 
     if percent == 100 and row.status != COMPLETED:
         row.status, row.completed_at = COMPLETED, now
         _record(session, learner, version, lesson, COMPLETED, now)
+        session.flush()
+        publish_course_grade(session, user, learner.context_id, version, now)
     session.flush()
     if percent:  # one statement per milestone reached, not per scroll
         statements.lesson_progressed(session, user, context, version, lesson, percent, now)

@@ -4,7 +4,8 @@ the LMS gradebook (through the AGS outbox, never inside the request).
 The counted result follows the quiz's grading method: the highest graded attempt, or
 the last one. While an attempt that could change it waits for an instructor, the LMS
 is sent PendingManual (only platforms that honour it get it; Moodle would null the
-grade), then FullyGraded with the final score once grading is done.
+grade), then FullyGraded with the final score once grading is done. Where the whole
+course is placed, its course grade (``course_grade``) is sent too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
+from lti_tool.learning.course_grade import publish_course_grade
 from lti_tool.learning.models import GRADED, PENDING_GRADING, QuizAttempt
 from lti_tool.learning.paper import QuizDef
 from lti_tool.lti import ags
@@ -105,3 +107,4 @@ def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz
             grading_progress=ags.PENDING_MANUAL if result.pending else ags.FULLY_GRADED,
             scored_at=now, source={"feature": "learning", "attempt": attempt.id},
         )
+    publish_course_grade(session, user, attempt.context_id, version, now)

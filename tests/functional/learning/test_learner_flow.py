@@ -45,8 +45,9 @@ def test_a_learner_reads_a_lesson_takes_the_quiz_and_the_score_reaches_the_lms(p
     assert "先倾听" in browser.page.text  # the review shows explanations (show_correct_answers)
 
     assert platform.scores() == []  # nothing left the tool inside the request
-    assert ags.deliver_scores(app) == 1
+    assert ags.deliver_scores(app) == 2  # the quiz score and the course grade (which superseded the lesson's)
     assert platform.gradebook()[("小测", "learner")] == 8.0
+    assert platform.gradebook()[("在线学习测试课程", "learner")] == 100.0  # the course grade: check weighs 100
     row = db_session.get(QuizAttempt, attempt)
     assert (row.status, row.score, row.passed) == ("graded", 8.0, True)
     record = db_session.scalars(select(TrainingRecord).where(TrainingRecord.item_id == CHECK)).one()
