@@ -18,6 +18,9 @@ def ics(class_session: ClassSession, *, base_url: str, url: str, course_title: s
     event = Event()
     event.add("uid", f"{class_session.uid}@{urlparse(base_url).hostname or 'aftersales-training'}")
     event.add("dtstamp", utcnow())
+    event.add("sequence", class_session.sequence or 0)
+    if class_session.updated_at is not None:
+        event.add("last-modified", class_session.updated_at)
     event.add("dtstart", class_session.starts_at)
     event.add("dtend", class_session.ends_at)
     event.add("summary", class_session.title)

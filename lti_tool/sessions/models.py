@@ -39,6 +39,8 @@ class ClassSession(Base):
     checkin_secret: Mapped[str] = mapped_column(String(64))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # the .ics SEQUENCE: edits of the notice
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attendance: Mapped[list[Attendance]] = relationship(back_populates="session", order_by="Attendance.id")
@@ -65,6 +67,9 @@ class Attendance(Base):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     statement_id: Mapped[str | None] = mapped_column(String(36))  # the xAPI "attended" statement in force
+    # Each status recorded is its own xAPI registration, so a status set again after a
+    # correction is a new statement rather than the voided one.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[ClassSession] = relationship(back_populates="attendance")
     user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -3,6 +3,8 @@ changed status voids the earlier one) and the learner's training record."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,10 +36,12 @@ def publish(session: Session, class_session: ClassSession, row: Attendance, lear
     version = course_version(session, class_session.course_id)
     titles = _titles(class_session, version)
     now = utcnow()
+    row.revision = (row.revision or 0) + 1
     ctx = events.course_context(
         course_id=class_session.course_id,
         course_title=dict(version.manifest["title"]) if version else {"zh-CN": class_session.course_id},
-        registration=enrolment_registration(platform.id, learner.sub, context.lms_context_id),
+        registration=uuid.uuid5(enrolment_registration(platform.id, learner.sub, context.lms_context_id),
+                                f"attendance:{class_session.uid}:{row.revision}"),
         issuer=platform.issuer, context_id=context.lms_context_id, context_title=context.title or None,
         platform=platform.name, language="en" if (learner.locale or "").lower().startswith("en") else "zh-CN",
         revision=version.version if version else None,
@@ -54,9 +58,7 @@ def publish(session: Session, class_session: ClassSession, row: Attendance, lear
         checked_in_at=row.checked_in_at,
         duration=(class_session.ends_at - class_session.starts_at) if row.status in ATTENDED else None,
     )
-    statements = [s for s in statements if str(s.object.id) != str(attended.id)]
-    if row.statement_id != str(attended.id):
-        events.emit(session, statements + [attended])
+    events.emit(session, statements + [attended])
     row.statement_id = str(attended.id)
     _record(session, class_session, row, learner, platform.id, titles, version)
 

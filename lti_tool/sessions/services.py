@@ -71,7 +71,8 @@ def content_sessions(session: Session, course_id: str) -> list[dict]:
     return list((version.manifest.get("sessions") or [])) if version else []
 
 
-def schedule(session: Session, context_id: int, form: Schedule, creator: User) -> ClassSession:
+def _fields(session: Session, context_id: int, form: Schedule) -> dict:
+    """The session's fields from the form, checked; Invalid names the wrong field."""
     if form.course_id not in placed_courses(session, context_id):
         raise Invalid("course_id")
     known = {s["id"]: s for s in content_sessions(session, form.course_id)}
@@ -98,17 +99,47 @@ def schedule(session: Session, context_id: int, form: Schedule, creator: User) -
     place = form.place.strip()[:255]
     if not place:
         raise Invalid("place")
-    hours = float(content["hours"]) if content else round((ends - starts).total_seconds() / 3600, 2)
-    row = ClassSession(
-        uid=secrets.token_hex(16), context_id=context_id, course_id=form.course_id,
-        content_session_id=form.content_session_id or None, title=title, starts_at=starts, ends_at=ends,
-        timezone=tz, place=place, trainer_name=(form.trainer_name.strip() or creator.name)[:255],
-        trainer_id=creator.id, capacity=capacity, materials=form.materials.strip()[:10000], hours=hours,
-        checkin_secret=codes.new_secret(), created_by_id=creator.id,
-    )
+    return {
+        "course_id": form.course_id, "content_session_id": form.content_session_id or None, "title": title,
+        "starts_at": starts, "ends_at": ends, "timezone": tz, "place": place, "capacity": capacity,
+        "trainer_name": form.trainer_name.strip()[:255], "materials": form.materials.strip()[:10000],
+        "hours": float(content["hours"]) if content else round((ends - starts).total_seconds() / 3600, 2),
+    }
+
+
+def schedule(session: Session, context_id: int, form: Schedule, creator: User) -> ClassSession:
+    fields = _fields(session, context_id, form)
+    fields["trainer_name"] = fields["trainer_name"] or creator.name[:255]
+    row = ClassSession(uid=secrets.token_hex(16), context_id=context_id, trainer_id=creator.id,
+                       checkin_secret=codes.new_secret(), created_by_id=creator.id, sequence=0, **fields)
     session.add(row)
     session.flush()
     return row
+
+
+def update(session: Session, class_session: ClassSession, form: Schedule) -> ClassSession:
+    """A changed notice (time, place, ...): learners see it, calendars update (SEQUENCE)."""
+    fields = _fields(session, class_session.context_id, form)
+    fields["trainer_name"] = fields["trainer_name"] or class_session.trainer_name
+    for name, value in fields.items():
+        setattr(class_session, name, value)
+    class_session.sequence += 1
+    class_session.updated_at = utcnow()
+    session.flush()
+    return class_session
+
+
+def form_values(class_session: ClassSession) -> dict:
+    """The scheduling form's values for an existing session, in its time zone."""
+    tz = ZoneInfo(class_session.timezone)
+    return {
+        "course_id": class_session.course_id, "content_session_id": class_session.content_session_id or "",
+        "title": class_session.title, "timezone": class_session.timezone, "place": class_session.place,
+        "starts": class_session.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "ends": class_session.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "trainer_name": class_session.trainer_name, "capacity": str(class_session.capacity or ""),
+        "materials": class_session.materials,
+    }
 
 
 def in_context(session: Session, context_id: int, session_id: int) -> ClassSession:

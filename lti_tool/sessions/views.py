@@ -93,36 +93,57 @@ def notice_ics(session_id: int):
         "Content-Disposition": f'attachment; filename="session-{found.id}.ics"', "Cache-Control": "private, no-store"})
 
 
+def _schedule_form(values: dict) -> services.Schedule:
+    return services.Schedule(
+        course_id=values.get("course_id", ""), content_session_id=values.get("content_session_id") or None,
+        title=values.get("title", ""), starts=values.get("starts", ""), ends=values.get("ends", ""),
+        timezone=values.get("timezone", ""), place=values.get("place", ""),
+        trainer_name=values.get("trainer_name", ""), capacity=values.get("capacity", ""),
+        materials=values.get("materials", ""),
+    )
+
+
+def _form_page(values: dict, error: str | None, editing=None):
+    session = db.session()
+    courses = _course_titles()
+    if not courses:
+        raise UserError(_("Place a course in this LMS course with “Select content” before scheduling its sessions."), 409)
+    content = {course_id: services.content_sessions(session, course_id) for course_id in courses}
+    return render_template("sessions/new.html", courses=courses, content=content, values=values, error=error,
+                           editing=editing), 422 if error else 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @instructor_only
 def new():
     actor = auth.current_actor()
-    session = db.session()
-    courses = _course_titles()
-    content = {course_id: services.content_sessions(session, course_id) for course_id in courses}
-    values = request.form.to_dict() if request.method == "POST" else {
-        "course_id": request.args.get("course_id", next(iter(courses), "")),
-        "content_session_id": request.args.get("content_session_id", ""), "trainer_name": actor.user.name,
-    }
-    error = None
-    if request.method == "POST":
-        form = services.Schedule(
-            course_id=values.get("course_id", ""), content_session_id=values.get("content_session_id") or None,
-            title=values.get("title", ""), starts=values.get("starts", ""), ends=values.get("ends", ""),
-            timezone=values.get("timezone", ""), place=values.get("place", ""),
-            trainer_name=values.get("trainer_name", ""), capacity=values.get("capacity", ""),
-            materials=values.get("materials", ""),
-        )
-        try:
-            created = services.schedule(session, actor.context_id, form, actor.user)
-        except services.Invalid as exc:
-            error = exc.field
-        else:
-            return redirect(url_for("sessions.notice", session_id=created.id), 303)
-    if not courses:
-        raise UserError(_("Place a course in this LMS course with “Select content” before scheduling its sessions."), 409)
-    status = 422 if error else 200
-    return render_template("sessions/new.html", courses=courses, content=content, values=values, error=error), status
+    if request.method == "GET":
+        courses = _course_titles()
+        return _form_page({
+            "course_id": request.args.get("course_id", next(iter(courses), "")),
+            "content_session_id": request.args.get("content_session_id", ""), "trainer_name": actor.user.name,
+        }, None)
+    values = request.form.to_dict()
+    try:
+        created = services.schedule(db.session(), actor.context_id, _schedule_form(values), actor.user)
+    except services.Invalid as exc:
+        return _form_page(values, exc.field)
+    return redirect(url_for("sessions.notice", session_id=created.id), 303)
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@instructor_only
+def edit(session_id: int):
+    found = session_or_404(session_id)
+    if request.method == "GET":
+        return _form_page(services.form_values(found), None, editing=found)
+    values = request.form.to_dict()
+    try:
+        services.update(db.session(), found, _schedule_form(values))
+    except services.Invalid as exc:
+        return _form_page(values, exc.field, editing=found)
+    flash(_("The notice is updated; learners see the new details."), "success")
+    return redirect(url_for("sessions.notice", session_id=found.id), 303)
 
 
 @bp.post("/<int:session_id>/cancel")

@@ -142,6 +142,15 @@ def test_the_trainer_takes_attendance_and_a_correction_voids_the_statement(peopl
     assert len(voiding) == 1 and voiding[0]["object"]["id"] == first[0]["id"]
     record = db_session.scalars(select(TrainingRecord).where(TrainingRecord.kind == "session")).one()
     assert record.status == "excused" and record.hours == 0
+    # Back to the first status: a new statement in force, not the voided one.
+    instructor.submit(instructor.page.form("attendance-form"), {learner_field: "left-early"})
+    attended = statements(app, "/attended")
+    voided_ids = {s["object"]["id"] for s in statements(app, "/voided")}
+    assert len(attended) == 3 and len(voided_ids) == 2
+    in_force = [s for s in attended if s["id"] not in voided_ids]
+    assert len(in_force) == 1 and in_force[0]["id"] != first[0]["id"]
+    db_session.expire_all()
+    assert db_session.get(Attendance, row.id).statement_id == in_force[0]["id"]
 
 
 def test_the_sign_in_sheet_exports_as_xlsx_and_pdf(people, platform, app, db_session):
@@ -201,3 +210,22 @@ def test_learners_see_their_past_attendance_and_cancelled_sessions(people, platf
                                        data={"csrf_token": token, "code": current_code(app, called_off)})
         assert refused.status_code == 422
     assert db_session.scalar(select(Attendance.id).where(Attendance.session_id == called_off)) is None
+
+
+def test_a_changed_notice_is_what_learners_see_and_their_calendars_update(people, platform, app, db_session):
+    instructor = people("instructor")
+    session_id = schedule(instructor, start=timedelta(days=2))
+    instructor.follow("edit")
+    form = instructor.page.form("schedule-form")
+    assert form.values()["place"] == "二号培训教室" and form.values()["timezone"] == "Asia/Shanghai"
+    instructor.submit(form, {"place": "三号车间", "starts": local(timedelta(days=3)),
+                             "ends": local(timedelta(days=3, hours=3))})
+    assert instructor.page.url.endswith(f"/sessions/{session_id}") and "三号车间" in instructor.page.text
+    instructor.follow("edit")
+    instructor.submit(instructor.page.form("schedule-form"), {"ends": local(timedelta(days=2))})  # before the start
+    assert instructor.response.status_code == 422
+    learner = people("learner")
+    learner.get(f"{platform.tool_base_url}/sessions/{session_id}/notice.ics")
+    event = next(c for c in icalendar.Calendar.from_ical(learner.response.content).walk("VEVENT"))
+    assert str(event["location"]) == "三号车间" and int(event["sequence"]) == 1
+    assert event["dtend"].dt - event["dtstart"].dt == timedelta(hours=3)
