@@ -110,3 +110,32 @@ def test_the_pages_follow_the_launch_locale(platform, links):
     browser = launch(platform, links["check"], user="learner_en")
     browser.submit(browser.page.form(action_contains="/learn/start/"))
     assert "Time left" in browser.page.text and "What comes first?" in browser.page.text
+
+
+def test_simultaneous_submits_from_several_tabs_make_exactly_one_result(platform, links, app, db_session):
+    """Five requests at the same moment (tabs, retries): the conditional update lets one win."""
+    import threading
+
+    browser = launch(platform, links["check"])
+    browser.submit(browser.page.form(action_contains="/learn/start/"))
+    attempt = attempt_id(browser)
+    form = browser.page.form("attempt-form")
+    data = {**form.values(), **{k: v for k, v in RIGHT.items() if not isinstance(v, list)}}
+    barrier, statuses = threading.Barrier(5), []
+
+    def tab(answer: str) -> None:
+        barrier.wait()
+        statuses.append(browser.session.post(form.action, data={**data, "a.one": answer},
+                                             allow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=tab, args=("a" if n % 2 else "b",)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * 5
+    row = db_session.get(QuizAttempt, attempt)
+    assert row.status == "graded"
+    responses = db_session.scalars(select(AttemptResponse).where(AttemptResponse.attempt_id == attempt)).all()
+    assert len(responses) == 5  # one graded paper, not five
+    assert ags.deliver_scores(app) == 1 and len(platform.scores()) == 1
