@@ -63,5 +63,6 @@ def test_a_learner_reads_a_lesson_takes_the_quiz_and_sees_the_result(platform, a
         assert "已通过" in frame.locator("#verdict").inner_text()
     finally:
         context.close()
-    assert ags.deliver_scores(app) == 1
+    assert ags.deliver_scores(app) == 2  # the quiz, and the course grade of the placed course
     assert platform.gradebook()[("小测", "learner")] == 8.0
+    assert platform.gradebook()[("在线学习测试课程", "learner")] == 100.0
