@@ -204,6 +204,10 @@ from lti_tool.xapi_commands import xapi as xapi_commands  # noqa: E402
 main.add_command(xapi_commands)
 main.add_command(i18n_commands)
 
+from lti_tool.hr.cli import certs as certs_commands  # noqa: E402
+
+main.add_command(certs_commands)
+
 
 def run() -> None:  # pragma: no cover - console entry
     main(obj=AppContext())

@@ -16,4 +16,9 @@ def _helpers():
 
 
 def init_app(app: Flask) -> None:
+    from lti_tool.hr import admin_views, api, exports, views  # noqa: F401  (routes)
+    from lti_tool.jobs import register_drainer
+
     app.register_blueprint(bp)
+    app.register_blueprint(api.bp)
+    register_drainer("hr_exports", exports.drain)

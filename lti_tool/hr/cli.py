@@ -1,0 +1,92 @@
+"""``aftersales-training certs``: export certificates (the same job as the HR console,
+run here with a progress bar; resumable with --resume) and render pending PDFs."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from lti_tool.db import get_db
+
+
+@click.group(help="Certificates.")
+def certs() -> None:
+    pass
+
+
+@certs.command("export", help="Export certificates as a ZIP of PDFs plus a manifest (CSV and XLSX).")
+@click.option("--platform", "platform_id", type=int, required=True, help="The platform (tenant) id: see `platform list`")
+@click.option("--department", default="", help="Only this department")
+@click.option("--course", default="", help="Only this course id")
+@click.option("--status", default="", type=click.Choice(["", "valid", "expired", "revoked", "due"]))
+@click.option("--from", "date_from", default="", help="Issued on or after (YYYY-MM-DD)")
+@click.option("--to", "date_to", default="", help="Issued on or before (YYYY-MM-DD)")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The ZIP to write")
+@click.option("--resume", "resume", type=int, default=None, help="Continue the export job with this id")
+@click.pass_obj
+def export(ctx, platform_id, department, course, status, date_from, date_to, out, resume) -> None:
+    from lti_tool.hr import exports
+    from lti_tool.hr.models import DONE, ExportJob
+    from lti_tool.hr.queries import Filters
+    from lti_tool.lti.models import Platform
+
+    app = ctx.app
+    maker = get_db(app).sessionmaker
+    root = Path(app.instance_path)
+    with app.app_context():
+        with maker.begin() as session:
+            if session.get(Platform, platform_id) is None:
+                raise click.ClickException(f"no platform {platform_id}")
+            if resume is not None:
+                job = session.get(ExportJob, resume)
+                if job is None or job.platform_id != platform_id:
+                    raise click.ClickException(f"no export job {resume} for platform {platform_id}")
+            else:
+                try:
+                    filters = Filters.parse({"department": department, "course": course, "status": status,
+                                             "from": date_from, "to": date_to})
+                except ValueError:
+                    raise click.ClickException("dates are YYYY-MM-DD") from None
+                job = exports.create(session, platform_id=platform_id, filters=filters, user_id=None)
+            job.lease_until = None
+            job_id, total, done = job.id, job.total, job.done
+        click.echo(f"export job {job_id}: {total} certificates")
+        finished = False
+        with click.progressbar(length=max(total, 1), label="certificates", file=sys.stderr) as bar:
+            bar.update(done)
+            while not finished:
+                with maker.begin() as session:
+                    job = session.get(ExportJob, job_id)
+                    before = job.done
+                    finished = exports.step(session, job, root=root, base_url=app.config["SETTINGS"].public_base_url)
+                    bar.update(max(0, job.done - before))
+        with maker.begin() as session:
+            job = session.get(ExportJob, job_id)
+            if job.status != DONE:
+                raise click.ClickException(f"export job {job_id} failed: {job.error}")
+            failures = list(job.failures)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(exports.zip_path(root, job), out)
+    click.echo(f"wrote {out} ({total} certificates, {len(failures)} not rendered)")
+    for failure in failures:
+        click.echo(f"  not rendered: {failure['number']}: {failure['error']}", err=True)
+    if failures:
+        sys.exit(2)
+
+
+@certs.command("render", help="Render the PDFs of certificates issued but not rendered yet.")
+@click.pass_obj
+def render(ctx) -> None:
+    from lti_tool.certificates import store
+
+    app = ctx.app
+    total = 0
+    while True:
+        handled = store.drain(app)
+        total += handled
+        if not handled:
+            break
+    click.echo(f"rendered {total} certificates")
