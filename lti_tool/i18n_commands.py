@@ -43,7 +43,10 @@ def _untranslated(catalog: Catalog) -> list[str]:
     for message in catalog:
         if not message.id:
             continue
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        if isinstance(message.string, str) or message.string is None:
+            strings = [message.string]
+        else:
+            strings = list(message.string)
         if message.fuzzy or not all(strings):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     return missing
