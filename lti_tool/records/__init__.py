@@ -17,8 +17,9 @@ def _helpers():
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.lti.views import register_after_launch
+    from lti_tool.lti.views import register_after_launch, register_item_view
     from lti_tool.records import employees, run_views, views  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
     register_after_launch(app, employees.after_launch)
+    register_item_view(app, "records", "records.open_item")

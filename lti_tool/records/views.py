@@ -39,3 +39,21 @@ def mine():
 @auth.require_role()
 def mine_export(fmt: str):
     return file_response(_own_file(), fmt)
+
+
+@bp.route("/open/<path:item_id>")
+@auth.require_role()
+def open_item(item_id: str):
+    """A link placed with custom ``item_kind=records`` opens the training pages:
+    ``item_id`` "hr" → the HR console (HR) or the own file; "file" → the own file;
+    "certificates" → the own certificates."""
+    from flask import redirect, url_for
+
+    from lti_tool.lti import roles
+
+    actor = auth.current_actor()
+    if item_id == "hr" and actor.has(roles.HR):
+        return redirect(url_for("hr.console"))
+    if item_id == "certificates":
+        return redirect(url_for("certificates.mine"))
+    return redirect(url_for("records.mine"))

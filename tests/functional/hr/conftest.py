@@ -29,7 +29,7 @@ def course_link(platform):
 @pytest.fixture
 def hr_link(platform):
     """A plain link (no item): where HR opens the tool from."""
-    return platform.add_resource_link("培训管理 Training management")
+    return platform.add_resource_link("培训管理 Training management", custom={"item_kind": "records", "item_id": "hr"})
 
 
 class Crowd(People):
