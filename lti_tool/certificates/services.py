@@ -57,7 +57,11 @@ def on_record(session: Session, record: TrainingRecord) -> None:
     """``record_result`` listener: check the course's rules after every result."""
     if record.kind in SKIP_KINDS or not has_app_context():
         return
-    check_course(session, record.user_id, record.course_id, context_id=record.context_id)
+    try:  # a failed check must not undo the learner's result: `certs check` runs it again
+        with session.begin_nested():
+            check_course(session, record.user_id, record.course_id, context_id=record.context_id)
+    except Exception:  # noqa: BLE001 - logged with its trace
+        log.exception("certificate check failed for user %s, course %s", record.user_id, record.course_id)
 
 
 def check_course(session: Session, user_id: int, course_id: str, *, context_id: int | None = None,

@@ -90,3 +90,23 @@ def render(ctx) -> None:
         if not handled:
             break
     click.echo(f"rendered {total} certificates")
+
+
+@certs.command("check", help="Check every learner's results against the completion rules again and issue "
+                             "the certificates that are due (safe to run again).")
+@click.pass_obj
+def check(ctx) -> None:
+    from sqlalchemy import select
+
+    from lti_tool.certificates.services import check_course
+    from lti_tool.records.models import TrainingRecord
+
+    app = ctx.app
+    issued = 0
+    with app.app_context():
+        with get_db(app).sessionmaker() as session:
+            pairs = session.execute(select(TrainingRecord.user_id, TrainingRecord.course_id).distinct()).all()
+        for user_id, course_id in pairs:
+            with get_db(app).sessionmaker.begin() as session:
+                issued += check_course(session, user_id, course_id) is not None
+    click.echo(f"checked {len(pairs)} learner-course pairs, issued {issued} certificates")

@@ -132,3 +132,26 @@ def test_the_command_line_export_shows_progress_and_writes_the_zip(world, db_ses
         assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 3
     bad = app.test_cli_runner().invoke(main, ["certs", "export", "--platform", "999", "--out", str(out)], obj=context)
     assert bad.exit_code != 0 and "no platform 999" in bad.output
+
+
+def test_certs_check_issues_what_is_due_and_is_safe_to_run_again(world, db_session, app):
+    from lti_tool.cli import AppContext, main
+    from lti_tool.records.services import _LISTENERS
+
+    learner = world.user("u1", "张伟")
+    saved = list(_LISTENERS)
+    _LISTENERS.clear()  # results written while the check did not run (e.g. it failed)
+    try:
+        world.complete(learner)
+    finally:
+        _LISTENERS.extend(saved)
+    db_session.commit()
+    assert db_session.scalars(select(Certificate)).all() == []
+    context = AppContext()
+    context._app = app
+    first = app.test_cli_runner().invoke(main, ["certs", "check"], obj=context)
+    assert first.exit_code == 0 and "issued 1 certificates" in first.output
+    again = app.test_cli_runner().invoke(main, ["certs", "check"], obj=context)
+    assert "issued 0 certificates" in again.output
+    db_session.expire_all()
+    assert len(db_session.scalars(select(Certificate)).all()) == 1
