@@ -11,15 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, g
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lti_tool.catalog.errors import ContentError
-from lti_tool.catalog.importer import import_course, latest_version
-from lti_tool.catalog.library import load_library
-from lti_tool.catalog.models import Course, CourseVersion
+from lti_tool.catalog.current import current_version
+from lti_tool.catalog.models import CourseVersion
 from lti_tool.lti.models import ResourceLink
 
 log = logging.getLogger(__name__)
@@ -45,39 +41,9 @@ def _text(value: dict, locale: str | None) -> str:
     return value["en"] if (locale or "").lower().startswith("en") else value["zh-CN"]
 
 
-def _library():
-    """The library, looked at once per request (its cache checks every file's mtime)."""
-    if "practical_library" not in g:
-        try:
-            g.practical_library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
-        except ContentError:  # pragma: no cover - a lenient load reports instead of raising
-            g.practical_library = None
-    return g.practical_library
-
-
 def course_version(session: Session, course_id: str) -> CourseVersion | None:
-    """The library's current version of a course, imported if it is not yet; the latest
-    imported one when the library lacks the course (or fails to load)."""
-    library = _library()
-    content = library.courses.get(course_id) if library else None
-    if content is None:
-        return latest_version(session, course_id)
-    found = _stored(session, course_id, content.manifest.version)
-    if found is not None:
-        return found
-    try:
-        with session.begin_nested():
-            result = import_course(session, content)
-    except IntegrityError:  # another request imported it at the same moment
-        return _stored(session, course_id, content.manifest.version)
-    log.info("imported %s on first use: %s", course_id, result)
-    return session.get(CourseVersion, result.version_id) if result.version_id else latest_version(session, course_id)
-
-
-def _stored(session: Session, course_id: str, version: str) -> CourseVersion | None:
-    return session.scalar(
-        select(CourseVersion).join(Course).where(Course.slug == course_id, CourseVersion.version == version)
-    )
+    """The library's current version of a course, imported if it is not yet."""
+    return current_version(session, course_id)
 
 
 def placed_courses(session: Session, context_id: int) -> list[str]:
