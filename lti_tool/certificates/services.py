@@ -59,6 +59,8 @@ def on_record(session: Session, record: TrainingRecord) -> None:
         return
     try:  # a failed check must not undo the learner's result: `certs check` runs it again
         with session.begin_nested():
+            if employee_of(session, record.user_id) is None:  # a user from before the employee links
+                link_user(session, session.get(User, record.user_id))
             check_course(session, record.user_id, record.course_id, context_id=record.context_id)
     except Exception:  # noqa: BLE001 - logged with its trace
         log.exception("certificate check failed for user %s, course %s", record.user_id, record.course_id)

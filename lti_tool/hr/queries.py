@@ -16,6 +16,7 @@ from lti_tool.db import utcnow
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
 STATUSES = ("valid", "expired", "revoked", "due")  # due: valid but expiring within DUE_DAYS
+EMPLOYEE_STATUSES = ("completed", "in_progress")  # of the course filtered on (or of any course)
 DUE_DAYS = 90
 
 
@@ -36,7 +37,7 @@ class Filters:
             return date.fromisoformat(value) if value else None
 
         status = (args.get("status") or "").strip()
-        if status and status not in STATUSES:
+        if status and status not in STATUSES + EMPLOYEE_STATUSES:
             raise ValueError(status)
         return cls((args.get("department") or "").strip(), (args.get("course") or "").strip(), day("from"), day("to"),
                    status, (args.get("q") or "").strip())
@@ -68,10 +69,21 @@ def employees_query(platform_id: int, f: Filters):
     if f.q:
         like = f"%{f.q}%"
         query = query.where(or_(Employee.name.ilike(like), Employee.employee_number.ilike(like)))
-    if f.course_id:
-        users = select(EmployeeUser.employee_id).join(TrainingRecord, TrainingRecord.user_id == EmployeeUser.user_id) \
-            .where(TrainingRecord.course_id == f.course_id)
-        query = query.where(Employee.id.in_(users))
+    if f.course_id or f.date_from or f.date_to or f.status in EMPLOYEE_STATUSES:
+        records = select(EmployeeUser.employee_id).join(TrainingRecord, TrainingRecord.user_id == EmployeeUser.user_id)
+        if f.course_id:
+            records = records.where(TrainingRecord.course_id == f.course_id)
+        if f.date_from:
+            records = records.where(TrainingRecord.updated_at >= _start(f.date_from))
+        if f.date_to:
+            records = records.where(TrainingRecord.updated_at < _start(f.date_to + timedelta(days=1)))
+        completed = records.where(TrainingRecord.kind == "course", TrainingRecord.status == "completed")
+        if f.status == "completed":
+            query = query.where(Employee.id.in_(completed))
+        elif f.status == "in_progress":
+            query = query.where(Employee.id.in_(records), Employee.id.not_in(completed))
+        else:
+            query = query.where(Employee.id.in_(records))
     return query.order_by(Employee.department, Employee.employee_number, Employee.id)
 
 

@@ -33,3 +33,23 @@ def test_the_chart_escapes_labels_and_clamps_bars():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "&lt;完成率&gt;" in svg
     assert 'width="320.0"' in svg and 'width="160.0"' in svg and "—" in svg
     assert svg.startswith("<svg") and 'role="img"' in svg
+
+
+def test_employees_filtered_by_course_status_and_dates(world, db_session):
+    from datetime import date, timedelta
+
+    a, b = world.user("a", "甲", "E1"), world.user("b", "乙", "E2")
+    world.complete(a)
+    world.complete(b, skip="task")
+
+    def numbers(**values):
+        query = queries.employees_query(world.platform.id, queries.Filters(**values))
+        return [e.employee_number for e in db_session.scalars(query)]
+
+    assert numbers(course_id="basics") == ["E1", "E2"]
+    assert numbers(course_id="basics", status="completed") == ["E1"]
+    assert numbers(course_id="basics", status="in_progress") == ["E2"]
+    today = date.today()
+    assert numbers(date_from=today, date_to=today) == ["E1", "E2"]  # records updated today
+    assert numbers(date_to=today - timedelta(days=1)) == []
+    assert numbers(course_id="other") == []
