@@ -15,6 +15,8 @@ def _helpers():
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.questionnaires import views  # noqa: F401  (routes)
+    from lti_tool.jobs import register_drainer
+    from lti_tool.questionnaires import services, views  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
+    register_drainer("questionnaires", services.drain)

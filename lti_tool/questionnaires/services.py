@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import insert_once, utcnow
-from lti_tool.questionnaires.models import MIN_RESPONSES, QUESTIONS, QuestionnaireMarker, QuestionnaireResponse
+from lti_tool.questionnaires.models import (
+    MIN_RESPONSES, QUESTIONS, QuestionnaireMarker, QuestionnairePending, QuestionnaireResponse,
+)
 from lti_tool.records.models import TrainingRecord
 from lti_tool.records.services import record_result
 
@@ -50,14 +52,49 @@ def submit(session: Session, *, platform_id: int, context_id: int, course_id: st
     key = marker_key(platform_id, context_id, course_id, user_id)
     if not insert_once(session, QuestionnaireMarker, {"key": key}, ["key"]):
         raise AlreadyAnswered(course_id)
-    session.add(QuestionnaireResponse(id=secrets.token_hex(16), platform_id=platform_id, context_id=context_id,
-                                      course_id=course_id, comment=(comment or "").strip()[:MAX_COMMENT],
-                                      **{q: int(ratings[q]) for q in QUESTIONS}))
+    session.add(QuestionnairePending(id=secrets.token_hex(16), platform_id=platform_id, context_id=context_id,
+                                     course_id=course_id, comment=(comment or "").strip()[:MAX_COMMENT],
+                                     **{q: int(ratings[q]) for q in QUESTIONS}))
     record_result(session, user_id=user_id, platform_id=platform_id, context_id=context_id, course_id=course_id,
                   kind="questionnaire", item_id=f"{course_id}/questionnaire", status="completed",
                   title=title or {"zh-CN": "培训满意度调查", "en": "Training satisfaction questionnaire"},
                   completed_at=utcnow().replace(hour=0, minute=0, second=0, microsecond=0))
     session.flush()
+
+
+def mix(session: Session, minimum: int = MIN_RESPONSES) -> int:
+    """Move the pending answers of every course run with at least ``minimum`` waiting
+    into the responses, shuffled, with new random ids (flush only: the caller's own
+    transaction, with no person's record in it). Returns how many were moved."""
+    runs = session.execute(select(QuestionnairePending.context_id, QuestionnairePending.course_id)
+                           .group_by(QuestionnairePending.context_id, QuestionnairePending.course_id)
+                           .having(func.count() >= minimum)).all()
+    moved = 0
+    for context_id, course_id in runs:
+        pending = list(session.scalars(select(QuestionnairePending).where(
+            QuestionnairePending.context_id == context_id, QuestionnairePending.course_id == course_id)))
+        secrets.SystemRandom().shuffle(pending)
+        for answer in pending:
+            session.add(QuestionnaireResponse(id=secrets.token_hex(16), platform_id=answer.platform_id,
+                                              context_id=context_id, course_id=course_id, comment=answer.comment,
+                                              **{q: getattr(answer, q) for q in QUESTIONS}))
+            session.delete(answer)
+        moved += len(pending)
+    session.flush()
+    return moved
+
+
+def drain(app) -> int:
+    """Worker pass: mix what is waiting, in a transaction of its own."""
+    from lti_tool.db import get_db
+
+    with get_db(app).sessionmaker.begin() as session:
+        return mix(session)
+
+
+def waiting(session: Session, context_id: int, course_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(QuestionnairePending).where(
+        QuestionnairePending.context_id == context_id, QuestionnairePending.course_id == course_id)) or 0
 
 
 @dataclass
@@ -67,13 +104,14 @@ class Summary:
     averages: dict = field(default_factory=dict)  # question -> mean
     distribution: dict = field(default_factory=dict)  # question -> [n of 1, ..., n of 5]
     comments: list[str] = field(default_factory=list)
+    waiting: int = 0  # answers not mixed in yet (shown as a number only)
 
 
 def summary(session: Session, context_id: int, course_id: str) -> Summary:
     where = (QuestionnaireResponse.context_id == context_id, QuestionnaireResponse.course_id == course_id)
     count = session.scalar(select(func.count()).select_from(QuestionnaireResponse).where(*where)) or 0
     if count < MIN_RESPONSES:
-        return Summary(count, False)
+        return Summary(count, False, waiting=waiting(session, context_id, course_id))
     rows = session.execute(select(*(getattr(QuestionnaireResponse, q) for q in QUESTIONS),
                                   QuestionnaireResponse.comment).where(*where)).all()
     averages = {q: round(sum(r[i] for r in rows) / count, 2) for i, q in enumerate(QUESTIONS)}
