@@ -17,6 +17,7 @@ import io
 import json
 import logging
 import shutil
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from lti_tool.hr.queries import Filters, certificates_query
 
 BATCH = 50
 LEASE = timedelta(minutes=5)
+PASS_SECONDS = 5.0  # one worker pass works on a job this long at most
 MANIFEST_COLUMNS = ("number", "holder_name", "employee_number", "department", "course_id", "course_title_zh",
                     "course_title_en", "issued", "valid_until", "status", "file", "sha256", "error")
 
@@ -182,7 +184,7 @@ def claim(session: Session, now=None) -> ExportJob | None:
 
 
 def drain(app) -> int:
-    """Worker pass: a few steps of one export job, committed after each step."""
+    """Worker pass: steps of one export job for up to ``PASS_SECONDS``, each committed."""
     from lti_tool.db import get_db
 
     settings = app.config["SETTINGS"]
@@ -195,7 +197,8 @@ def drain(app) -> int:
             job_id = job.id if job else None
         if job_id is None:
             return 0
-        for _ in range(10):
+        started = time.monotonic()
+        while time.monotonic() - started < PASS_SECONDS:  # other drainers share the worker
             try:
                 with maker.begin() as session:
                     job = session.get(ExportJob, job_id)
@@ -210,4 +213,7 @@ def drain(app) -> int:
                 return handled + 1
             if finished:
                 break
+        else:
+            with maker.begin() as session:  # the pass is over: the next one (any worker) carries on
+                session.get(ExportJob, job_id).lease_until = None
     return handled

@@ -155,3 +155,18 @@ def test_certs_check_issues_what_is_due_and_is_safe_to_run_again(world, db_sessi
     assert "issued 0 certificates" in again.output
     db_session.expire_all()
     assert len(db_session.scalars(select(Certificate)).all()) == 1
+
+
+def test_a_worker_pass_that_runs_out_of_time_lets_the_next_pass_carry_on(world, db_session, app, monkeypatch):
+    issue_three(world, db_session)
+    with app.app_context():
+        job = exports.create(db_session, platform_id=world.platform.id, filters=Filters(), user_id=None)
+        db_session.commit()
+    monkeypatch.setattr(exports, "PASS_SECONDS", 0.0)  # a pass with no time left after its claim
+    assert exports.drain(app) == 0
+    db_session.expire_all()
+    assert db_session.get(ExportJob, job.id).lease_until is None  # released, not held for minutes
+    monkeypatch.setattr(exports, "PASS_SECONDS", 60.0)
+    assert exports.drain(app) >= 1
+    db_session.expire_all()
+    assert db_session.get(ExportJob, job.id).status == "done"
