@@ -46,7 +46,7 @@ def mine_export(fmt: str):
 def open_item(item_id: str):
     """A link placed with custom ``item_kind=records`` opens the training pages:
     ``item_id`` "hr" → the HR console (HR) or the own file; "file" → the own file;
-    "certificates" → the own certificates."""
+    "certificates" → the own certificates; "runs" → the course runs (trainers, HR)."""
     from flask import redirect, url_for
 
     from lti_tool.lti import roles
@@ -54,6 +54,8 @@ def open_item(item_id: str):
     actor = auth.current_actor()
     if item_id == "hr" and actor.has(roles.HR):
         return redirect(url_for("hr.console"))
+    if item_id == "runs" and actor.has(roles.INSTRUCTOR, roles.HR):
+        return redirect(url_for("records.run_list"))
     if item_id == "certificates":
         return redirect(url_for("certificates.mine"))
     return redirect(url_for("records.mine"))
