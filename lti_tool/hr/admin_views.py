@@ -14,7 +14,7 @@ from lti_tool import auth, db
 from lti_tool.errors import UserError
 from lti_tool.hr import bp, exports, roster, tokens
 from lti_tool.hr.models import DONE, ApiToken, ExportJob
-from lti_tool.hr.views import filters, hr_only
+from lti_tool.hr.views import hr_only
 
 
 def job_or_404(job_id: int) -> ExportJob:
