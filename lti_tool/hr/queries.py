@@ -194,3 +194,12 @@ def rates(session: Session, platform_id: int, f: Filters) -> tuple[list[Rates], 
         for key, rate in table.items():  # per department: people × courses they started
             rate.people, rate.completed = len(people[(tag, key)]), len(done[(tag, key)])
     return sorted(by_course.values(), key=lambda r: r.key), sorted(by_department.values(), key=lambda r: r.key)
+
+
+def certificate_counts(session: Session, platform_id: int, f: Filters) -> dict[str, int]:
+    """How many certificates are valid, due for recertification, expired, revoked."""
+    counts = {}
+    for status in STATUSES:
+        query = certificates_query(platform_id, Filters(f.department, f.course_id, f.date_from, f.date_to, status))
+        counts[status] = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return counts

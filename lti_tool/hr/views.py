@@ -50,8 +50,9 @@ def console():
         charts.bar_chart(_("Completion rate per department"), chart_rows["completion_department"]),
         charts.bar_chart(_("Average score per department"), chart_rows["score_department"], unit=""),
     ]
+    counts = queries.certificate_counts(db.session(), auth.current_actor().platform_id, f)
     return render_template("hr/console.html", f=f, by_course=by_course, by_department=by_department,
-                           figures=figures, names=names, **choices())
+                           figures=figures, names=names, counts=counts, **choices())
 
 
 @bp.route("/employees")

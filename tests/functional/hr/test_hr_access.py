@@ -31,6 +31,8 @@ def test_hr_sees_the_console_with_charts_and_the_employees(people, platform, app
     base = platform.tool_base_url
     assert hr.url.endswith("/hr/") and hr.page.text_of("rates-course")
     assert hr.response.text.count('class="bar-chart"') == 4
+    counts = hr.page.text_of("cert-counts")
+    assert "1 有效证书" in counts and "0 已撤销" in counts
     rates = hr.page.text_of("rates-course")
     assert "基础课程" in rates and "50.0%" in rates  # one of two completed
     hr.get(f"{base}/hr/employees", {"q": "E1002"})
