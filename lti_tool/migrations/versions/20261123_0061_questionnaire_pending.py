@@ -1,7 +1,7 @@
 """questionnaire answers wait in questionnaire_pending until mixed
 
 Revision ID: 20261123_0061
-Revises: 20261123_0060
+Revises: 20261123_0070
 Create Date: 2026-11-23 22:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "20261123_0061"
-down_revision = "20261123_0060"
+down_revision = "20261123_0070"  # after the merge of the feature branches: one head
 branch_labels = None
 depends_on = None
 
