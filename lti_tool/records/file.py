@@ -100,7 +100,8 @@ def training_file(session: Session, employee: Employee, now: datetime | None = N
 
 
 def _course_title(session: Session, course_id: str) -> dict:
+    from lti_tool.catalog.current import current_version
     from lti_tool.catalog.importer import latest_version
 
-    version = latest_version(session, course_id)
+    version = latest_version(session, course_id) or current_version(session, course_id)
     return dict(version.manifest["title"]) if version else {"zh-CN": course_id, "en": course_id}
