@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
@@ -55,6 +55,7 @@ def grading_queue(session: Session, context_id: int, page: int = 1) -> Page:
         .where(QuizAttempt.context_id == context_id, AttemptResponse.needs_grading.is_(True),
                AttemptResponse.points.is_(None))
         .order_by(QuizAttempt.submitted_at, AttemptResponse.id)
+        .options(joinedload(AttemptResponse.attempt).joinedload(QuizAttempt.user))  # the page shows both
     )
     return paginate(session, query, page)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lti_tool import db
 from lti_tool.auth import current_actor, require_role
@@ -119,14 +120,15 @@ def quiz(item_id: str):
     version, quiz_def = access.quiz(db.session(), actor, item_id)
     session = db.session()
     attempts = marking.paginate(session, select(QuizAttempt).where(
-        QuizAttempt.context_id == actor.context_id, QuizAttempt.item_id == item_id).order_by(QuizAttempt.id.desc()),
+        QuizAttempt.context_id == actor.context_id, QuizAttempt.item_id == item_id).order_by(QuizAttempt.id.desc())
+        .options(joinedload(QuizAttempt.user)),
         _page())
     stats = question_stats(session, actor.context_id, item_id)
     versions = marking.newer_versions(session, version, quiz_def.quiz.id)
     deliveries = session.execute(
         select(ScoreOutbox, ResourceLink).join(ResourceLink, ScoreOutbox.resource_link_id == ResourceLink.id)
         .where(ResourceLink.context_id == actor.context_id, ResourceLink.item_id == item_id)
-        .order_by(ScoreOutbox.id.desc()).limit(50)
+        .order_by(ScoreOutbox.id.desc()).limit(50).options(joinedload(ScoreOutbox.user))
     ).all()
     tries = {}
     if deliveries:
