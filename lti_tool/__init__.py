@@ -7,7 +7,7 @@ from flask import Flask
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app. ``overrides`` are settings fields (tests pass a database URL)."""
-    from lti_tool import db, errors, events, i18n, ops, security, websession
+    from lti_tool import db, errors, events, i18n, jobs, ops, security, websession
     from lti_tool.home import bp as home_bp
     from lti_tool.lti import ags, housekeeping, launch_events
     from lti_tool.lti import setup_views  # noqa: F401  (routes on the lti blueprint)
@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["WTF_CSRF_TIME_LIMIT"] = None  # bound to the session, which expires
 
     db.init_app(app)
+    jobs.init_app(app)
     ops.init_app(app)
     websession.init_app(app)
     security.init_app(app)

@@ -174,7 +174,7 @@ main.add_command(content_commands)
 # -- running -------------------------------------------------------------------
 
 
-@main.command(help="Run the tool (gunicorn) and its background worker.")
+@main.command(help="Run the tool (gunicorn web processes) and, without a broker, its embedded worker.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web processes")
@@ -190,7 +190,31 @@ def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
         tool_keys.current_key(session)  # generated at first start, kept in the database
     settings = app.config["SETTINGS"]
     click.echo(f"aftersales-training is running: open {settings.public_base_url}/ (Ctrl+C stops it)")
-    run_server(host=host, port=port, workers=workers)
+    if settings.broker_url:
+        click.echo("task queue: run `aftersales-training worker` beside this (AFTERSALES_BROKER_URL is set)")
+    run_server(host=host, port=port, workers=workers, with_worker=settings.embedded_worker and not settings.broker_url)
+
+
+@main.command(help="Run the background workers: Dramatiq on the Redis broker of AFTERSALES_BROKER_URL, "
+                   "or the embedded worker when it is not set.")
+@click.option("--processes", default=1, show_default=True, type=int, help="Worker processes")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per process")
+@pass_ctx
+def worker(ctx: AppContext, processes: int, threads: int) -> None:
+    import os
+    import sys
+
+    settings = ctx.app.config["SETTINGS"]
+    if not settings.broker_url:
+        from lti_tool.jobs.worker import main as embedded
+
+        click.echo("AFTERSALES_BROKER_URL is not set: running the embedded worker (one process)")
+        embedded()
+        return
+    os.execv(sys.executable, [
+        sys.executable, "-m", "dramatiq", "lti_tool.jobs.tasks", "--processes", str(processes),
+        "--threads", str(threads), "--worker-shutdown-timeout", "30000", "--skip-logging",
+    ])
 
 
 from lti_tool.demo import demo as demo_command  # noqa: E402

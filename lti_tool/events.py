@@ -16,11 +16,13 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from lti_tool.db import get_db
+from lti_tool.jobs import kick
 from xapi import outbox
 from xapi.api import ApiConfig, create_blueprint
 from xapi.lrs import Target
 from xapi.statements import CourseContext, LmsContext, Person
 
+XAPI_DRAINER = "xapi-lrs"
 
 def emit(session: Session, statements: Iterable[tincan.Statement | dict]) -> None:
     """Record statements in the caller's transaction (flush only, never commit).
@@ -31,7 +33,8 @@ def emit(session: Session, statements: Iterable[tincan.Statement | dict]) -> Non
     statement may be passed as is."""
     if isinstance(statements, (tincan.Statement, dict)):
         statements = [statements]
-    outbox.record(session, statements)
+    if outbox.record(session, statements):
+        kick(session, XAPI_DRAINER)
 
 
 def actor(issuer: str, sub: str, name: str | None = None) -> Person:
@@ -87,4 +90,4 @@ def init_app(app: Flask) -> None:
     bp = create_blueprint(session, config)
     csrf.exempt(bp)
     app.register_blueprint(bp)
-    register_drainer("xapi-lrs", drain)
+    register_drainer(XAPI_DRAINER, drain)

@@ -19,8 +19,14 @@ def alembic_config(connection) -> Config:
     return cfg
 
 
+# Any constant: web processes on several machines starting at once take turns.
+_UPGRADE_LOCK = 0x61667472
+
+
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
         command.upgrade(alembic_config(connection), revision)
 
 

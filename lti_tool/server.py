@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -30,7 +29,7 @@ class _Gunicorn(BaseApplication):
 
 def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> None:
     worker = None
-    if with_worker and os.environ.get("AFTERSALES_EMBEDDED_WORKER", "true").lower() != "false":
+    if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "lti_tool.jobs.worker"])
     try:
         _Gunicorn(

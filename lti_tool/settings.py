@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # The in-process worker that drains outboxes in the embedded default.
     embedded_worker: bool = True
+    # Production: the Redis broker of the task queue, e.g. redis://127.0.0.1:6379/0.
+    # Empty: no broker; ``serve`` runs the embedded worker beside the web processes.
+    broker_url: str = ""
+    # How often (seconds) the workers sweep every outbox, whatever the queue carried.
+    jobs_sweep_seconds: float = 2.0
+    # Dramatiq requeues the messages of a worker silent for this long (milliseconds).
+    jobs_heartbeat_timeout_ms: int = 60_000
 
     @field_validator("public_base_url")
     @classmethod

@@ -1,7 +1,12 @@
-"""Background work: outbox drainers registered by features, run by the worker.
+"""Background work: outbox drainers registered by features, run by the workers.
 
 A feature registers ``register_drainer(name, fn)`` where ``fn(app) -> int`` does one
-bounded pass and returns how many items it handled. No business logic lives here.
+bounded pass and returns how many items it handled, and calls ``kick(session, name)``
+when it writes work for it. No business logic lives here.
+
+Two ways to run them: the embedded worker (``worker.py``, one process polling every
+outbox, the default with no server at all), or Dramatiq workers on a Redis broker
+(``queue.py``) when ``AFTERSALES_BROKER_URL`` is set.
 """
 
 from __future__ import annotations
@@ -16,6 +21,21 @@ _DRAINERS: dict[str, Drainer] = {}
 
 def register_drainer(name: str, fn: Drainer) -> None:
     _DRAINERS[name] = fn
+
+
+def kick(session, name: str) -> None:
+    """Ask for a prompt drain of *name* once *session* commits (with a broker only)."""
+    from lti_tool.jobs import queue
+
+    queue.kick(session, name)
+
+
+def init_app(app: Flask) -> None:
+    settings = app.config["SETTINGS"]
+    if settings.broker_url:
+        from lti_tool.jobs import queue
+
+        queue.configure(settings.broker_url, settings.jobs_heartbeat_timeout_ms)
 
 
 def drainers() -> dict[str, Drainer]:

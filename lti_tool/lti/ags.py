@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import get_db, utcnow
+from lti_tool.jobs import kick
 from lti_tool.lti.ags_models import DELIVERED, PARKED, PENDING, SUPERSEDED, ScoreDelivery, ScoreOutbox
 from lti_tool.lti.http import session_from_settings
 from lti_tool.lti.models import Context, Platform, ResourceLink, User
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 FULLY_GRADED, PENDING_MANUAL = "FullyGraded", "PendingManual"
 MAX_BACKOFF_SECONDS = 3600
+DRAINER = "ags-scores"
+
 PLATFORMS_HONOURING_PENDING_MANUAL = {"canvas"}
 
 
@@ -59,6 +62,7 @@ def enqueue_score(
     )
     session.add(row)
     session.flush()
+    kick(session, DRAINER)
     return row
 
 
@@ -168,4 +172,4 @@ def deliver_scores(app: Flask, limit: int = 100) -> int:
 def init_app(app: Flask) -> None:
     from lti_tool.jobs import register_drainer
 
-    register_drainer("ags-scores", deliver_scores)
+    register_drainer(DRAINER, deliver_scores)
