@@ -52,6 +52,8 @@ class Certificate(Base):
 
 
 Index("ix_certificate_user_course", Certificate.user_id, Certificate.course_id)
+# HR's filters: a tenant's certificates of a course, in an issue-date range.
+Index("ix_certificate_platform_course_issued", Certificate.platform_id, Certificate.course_id, Certificate.issued_at)
 
 
 class CertificatePdf(Base):

@@ -54,6 +54,10 @@ class QuestionnairePending(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
+# The worker's claim groups the waiting answers by course run.
+Index("ix_questionnaire_pending_run", QuestionnairePending.context_id, QuestionnairePending.course_id)
+
+
 class QuestionnaireMarker(Base):
     __tablename__ = "questionnaire_marker"
 

@@ -22,6 +22,7 @@ from lti_tool.lti.models import Context, Enrolment, ResourceLink, User
 from lti_tool.practical import services as practical
 from lti_tool.practical.content import task_in_context
 from lti_tool.records.employees import link_user
+from lti_tool.records.models import EmployeeUser
 from lti_tool.records.services import record_result
 from lti_tool.sessions import services as sessions
 from lti_tool.sessions.models import ClassSession
@@ -76,9 +77,14 @@ class World:
                                      place="一号车间", trainer_name="")
             self.class_session_id = sessions.schedule(s, self.context_id, form, teacher).id
             self.token = tokens.create(s, platform_id=teacher.platform_id, name="HRIS", user_id=None)[1]
-        self.seed(self.user_id("learner"))
         with self.begin() as s:
-            self.attempt_id = s.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == self.user_id("learner")))
+            me, teacher = self.user(s, "learner"), self.user(s, "instructor")
+            self.learner_id, self.instructor_id, self.platform_id = me.id, teacher.id, me.platform_id
+            self.quiz_link_id = s.scalar(select(ResourceLink.id).where(ResourceLink.context_id == self.context_id,
+                                                                      ResourceLink.item_id == "basics/check"))
+        self.seed(self.learner_id)
+        with self.begin() as s:
+            self.attempt_id = s.scalar(select(QuizAttempt.id).where(QuizAttempt.user_id == self.learner_id))
 
     def begin(self):
         return get_db(self.app).sessionmaker.begin()
@@ -86,15 +92,11 @@ class World:
     def user(self, s, key: str) -> User:
         return s.scalar(select(User).where(User.sub == self.platform.user(key).sub))
 
-    def user_id(self, key: str) -> int:
-        with self.begin() as s:
-            return self.user(s, key).id
-
     def add_learners(self, n: int) -> None:
         for _ in range(n):
             self.added += 1
             with self.begin() as s:
-                platform_id = self.user(s, "learner").platform_id
+                platform_id = self.platform_id
                 user = User(platform_id=platform_id, sub=f"seed-{self.added}", name=f"学员{self.added:02}",
                             locale="zh-CN", person_sourcedid=f"S{self.added:04}")
                 s.add(user)
@@ -103,8 +105,7 @@ class World:
                 link_user(s, user).department = DEPARTMENTS[self.added % len(DEPARTMENTS)]
                 user_id = user.id
                 # the launched learner's own file grows too: one more lesson record each time
-                me = self.user(s, "learner")
-                record_result(s, user_id=me.id, platform_id=platform_id, context_id=self.context_id,
+                record_result(s, user_id=self.learner_id, platform_id=platform_id, context_id=self.context_id,
                               course_id="basics", kind="lesson", item_id=f"basics/extra-{self.added}",
                               status="completed", title={"zh-CN": f"补充{self.added}", "en": "Extra"}, completed_at=AT)
             self.seed(user_id)
@@ -113,9 +114,9 @@ class World:
         """One learner's results, as the features write them: a submitted quiz with open
         answers to grade, a signed-off practical task, attendance, the course's records."""
         with self.begin() as s:
-            user, teacher = s.get(User, user_id), self.user(s, "instructor")
-            quiz_link = s.scalar(select(ResourceLink.id).where(ResourceLink.item_id == "basics/check"))
-            attempt = attempts.start_or_resume(s, Learner(user_id, self.context_id, quiz_link), "basics", "check")
+            user, teacher = s.get(User, user_id), s.get(User, self.instructor_id)
+            learner = Learner(user_id, self.context_id, self.quiz_link_id)
+            attempt = attempts.start_or_resume(s, learner, "basics", "check")
             attempts.submit(s, attempt, ANSWERS, None)
             task = task_in_context(s, self.context_id, "basics/task")
             draft = practical.start(s, context_id=self.context_id, learner=user, task=task, assessor=teacher)
@@ -130,7 +131,7 @@ class World:
     def pages(self) -> dict[str, tuple]:
         """name -> (browser or a bearer token, path)."""
         learner, teacher, hr, token = self.learner, self.instructor, self.hr, self.token
-        employee = self._employee_id("learner")
+        employee = self._employee_id()
         return {
             "learner course page": (learner, "/learn/course/basics"),
             "lesson page": (learner, "/learn/lesson/basics/intro"),
@@ -150,6 +151,7 @@ class World:
             "HR console (reports)": (hr, "/hr/"),
             "HR employees": (hr, "/hr/employees"),
             "HR employees filtered": (hr, f"/hr/employees?department={DEPARTMENTS[1]}&course=basics"),
+            "HR employees search": (hr, "/hr/employees?q=学员1&status=completed&from=2026-01-01&to=2027-12-31"),
             "HR certificates": (hr, "/hr/certificates"),
             "HR certificates filtered": (hr, f"/hr/certificates?department={DEPARTMENTS[1]}&course=basics"
                                              "&status=valid&from=2026-01-01&to=2027-12-31"),
@@ -159,11 +161,9 @@ class World:
             "API certificates": (token, "/api/hr/v1/certificates?status=valid&per_page=100"),
         }
 
-    def _employee_id(self, key: str) -> int:
-        from lti_tool.records.models import EmployeeUser
-
+    def _employee_id(self) -> int:
         with self.begin() as s:
-            return s.scalar(select(EmployeeUser.employee_id).where(EmployeeUser.user_id == self.user(s, key).id))
+            return s.get(EmployeeUser, self.learner_id).employee_id
 
     def count(self, who, path: str) -> tuple[int, str]:
         url = self.platform.tool_base_url + path

@@ -27,16 +27,18 @@ _HOUSEKEEPING = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA
 @dataclass
 class QueryLog:
     statements: list[str] = field(default_factory=list)
+    parameters: list = field(default_factory=list)  # each statement's parameters, in the same order
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def count(self) -> int:
         return len(self.statements)
 
-    def add(self, statement: str) -> None:
+    def add(self, statement: str, parameters=None) -> None:
         if not _HOUSEKEEPING.match(statement):
             with self._lock:
                 self.statements.append(statement)
+                self.parameters.append(parameters)
 
     def __str__(self) -> str:
         return "\n".join(f"{n:3}: {' '.join(s.split())[:300]}" for n, s in enumerate(self.statements, 1))
@@ -47,8 +49,8 @@ def count_queries(engine: Engine) -> Iterator[QueryLog]:
     """Yield a log of the statements ``engine`` executes inside the block."""
     log = QueryLog()
 
-    def before_cursor_execute(_conn, _cursor, statement, _parameters, _context, _executemany):
-        log.add(statement)
+    def before_cursor_execute(_conn, _cursor, statement, parameters, _context, executemany):
+        log.add(statement, None if executemany else parameters)
 
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
     try:
