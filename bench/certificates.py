@@ -107,7 +107,7 @@ def export_bench(count: int, datas: list[bytes]) -> float:
             session.flush()
             session.add(CertificatePdf(certificate_id=cert.id, data=data, sha256=hashlib.sha256(data).hexdigest(),
                                        rendered_at=now))
-        job = exports.create(session, platform_id=platform.id, filters=Filters(), user_id=None)
+        job = exports.create(session, organisation_id=platform.organisation_id, filters=Filters(), user_id=None)
         job_id = job.id
 
     def run():

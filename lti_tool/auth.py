@@ -2,7 +2,8 @@
 
 A launch puts the user, platform, context and tool roles in the server-side
 session. Views declare the roles they need; queries are scoped by the session's
-context (instructors, learners) or platform (HR), so nothing crosses tenants.
+context (instructors, learners) or the platform's organisation (HR), so nothing
+crosses tenants.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 
 from lti_tool import db
 from lti_tool.errors import UserError
-from lti_tool.lti.models import Context, User
+from lti_tool.lti.models import Context, Platform, User
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Actor:
     @property
     def user(self) -> User:
         return db.session().get(User, self.user_id)
+
+    @property
+    def organisation_id(self) -> int:
+        """The tenant: read from the platform at each request, so a platform moved to
+        another organisation takes its HR users along at once."""
+        return db.session().get(Platform, self.platform_id).organisation_id
 
     @property
     def context(self) -> Context | None:

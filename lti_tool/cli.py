@@ -96,8 +96,11 @@ def platform() -> None:
 @click.option("--name", default="", help="A name to show admins")
 @click.option("--audience", default=None, help="The token endpoint audience, if not the token URL")
 @click.option("--product", default="", help="moodle, canvas, ... (changes how scores are sent)")
+@click.option("--organisation", default="default", show_default=True,
+              help="The organisation (tenant) slug of a new platform, made if missing")
 @pass_ctx
-def platform_add(ctx: AppContext, issuer, client_id, auth_login_url, token_url, jwks_url, deployment_ids, name, audience, product):
+def platform_add(ctx: AppContext, issuer, client_id, auth_login_url, token_url, jwks_url, deployment_ids, name, audience, product,
+                 organisation):
     from lti_tool.lti import platforms
 
     with _session(ctx.app) as session:
@@ -113,10 +116,12 @@ def platform_add(ctx: AppContext, issuer, client_id, auth_login_url, token_url, 
                 name=name,
                 auth_audience=audience,
                 product_family=product,
+                organisation=organisation,
             )
         except platforms.PlatformError as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(f"platform {p.id}: {p.issuer} client {p.client_id}, deployments {', '.join(d.deployment_id for d in p.deployments) or '(none)'}")
+        click.echo(f"platform {p.id}: {p.issuer} client {p.client_id}, organisation {p.organisation.slug}, "
+                   f"deployments {', '.join(d.deployment_id for d in p.deployments) or '(none)'}")
 
 
 @platform.command("list", help="List registered platforms.")
@@ -130,7 +135,8 @@ def platform_list(ctx: AppContext) -> None:
             click.echo("no platforms registered")
         for p in rows:
             deployments = ", ".join(d.deployment_id for d in p.deployments) or "(none)"
-            click.echo(f"{p.id}\t{p.name}\t{p.issuer}\tclient={p.client_id}\tdeployments={deployments}")
+            click.echo(f"{p.id}\t{p.name}\t{p.issuer}\tclient={p.client_id}\torganisation={p.organisation.slug}\t"
+                       f"deployments={deployments}")
 
 
 @platform.command("remove", help="Remove a platform and everything recorded for its deployments.")
@@ -142,10 +148,38 @@ def platform_remove(ctx: AppContext, platform_id: int, yes: bool) -> None:
 
     if not yes:
         click.confirm(f"Remove platform {platform_id} and its users, contexts and launches?", abort=True)
+    from lti_tool.lti.models import Platform
+    from lti_tool.records.employees import prune
+
     with _session(ctx.app) as session:
+        found = session.get(Platform, platform_id)
+        organisation_id = found.organisation_id if found else None
         if not platforms.remove(session, platform_id):
             raise click.ClickException(f"no platform {platform_id}")
+        prune(session, organisation_id)  # LMS-only employees left without an account; roster ones stay
     click.echo(f"platform {platform_id} removed")
+
+
+@platform.command("move", help="Put a platform in another organisation (made if missing), with its people: "
+                               "the new organisation's HR sees them, the old one's no longer does.")
+@click.argument("platform_id", type=int)
+@click.option("--organisation", required=True, help="The organisation slug")
+@pass_ctx
+def platform_move(ctx: AppContext, platform_id: int, organisation: str) -> None:
+    from lti_tool.lti import organisations
+    from lti_tool.lti.models import Platform
+    from lti_tool.records.employees import move_platform
+
+    with _session(ctx.app) as session:
+        found = session.get(Platform, platform_id)
+        if found is None:
+            raise click.ClickException(f"no platform {platform_id}")
+        try:
+            target = organisations.get_or_create(session, organisation)
+        except organisations.OrganisationError as exc:
+            raise click.ClickException(str(exc)) from exc
+        move_platform(session, found, target.id)
+        click.echo(f"platform {platform_id} is in organisation {target.slug}")
 
 
 # -- keys ----------------------------------------------------------------------
@@ -229,8 +263,10 @@ main.add_command(xapi_commands)
 main.add_command(i18n_commands)
 
 from lti_tool.hr.cli import certs as certs_commands  # noqa: E402
+from lti_tool.lti.organisation_cli import organisation as organisation_commands  # noqa: E402
 
 main.add_command(certs_commands)
+main.add_command(organisation_commands)
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -21,7 +21,7 @@ from lti_tool.certificates import rules
 from lti_tool.certificates.models import VALID, Certificate, CertificateEvent
 from lti_tool.db import utcnow
 from lti_tool.lti.models import User
-from lti_tool.records.employees import employee_of, link_user
+from lti_tool.records.employees import employee_of, link_user, user_ids_of
 from lti_tool.records.models import TrainingRecord
 
 log = logging.getLogger(__name__)
@@ -66,14 +66,29 @@ def on_record(session: Session, record: TrainingRecord) -> None:
         log.exception("certificate check failed for user %s, course %s", record.user_id, record.course_id)
 
 
+def person_user_ids(session: Session, user_id: int) -> list[int]:
+    """Every LMS account of the user's employee (any platform of the organisation)."""
+    employee = employee_of(session, user_id)
+    return user_ids_of(session, employee.id) if employee is not None else [user_id]
+
+
+def _weakest_first(record: TrainingRecord):
+    """The same item done on two platforms or in two LMS courses: the rules see the best."""
+    good = record.status in ("passed", "completed", "attended") and record.passed is not False
+    return (good, record.completed_at is not None, record.completed_at or record.updated_at, record.id)
+
+
 def check_course(session: Session, user_id: int, course_id: str, *, context_id: int | None = None,
                  now: datetime | None = None) -> Certificate | None:
     """Record the course as completed and issue its certificate when the rules are met;
-    returns the certificate issued now, if any."""
+    returns the certificate issued now, if any. The rules read the results of every LMS
+    account of the learner's employee, so results from two platforms of one
+    organisation add up, and a certificate held through one account counts for all."""
     from lti_tool.records.services import record_result
 
-    records = list(session.scalars(select(TrainingRecord).where(
-        TrainingRecord.user_id == user_id, TrainingRecord.course_id == course_id)))
+    user_ids = person_user_ids(session, user_id)
+    records = sorted(session.scalars(select(TrainingRecord).where(
+        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
     version = course_version_for(session, records, course_id)
     if version is None:
         return None
@@ -93,7 +108,7 @@ def check_course(session: Session, user_id: int, course_id: str, *, context_id: 
     if certificate_rule is None:
         return None
     latest = session.scalar(select(Certificate).where(
-        Certificate.user_id == user_id, Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
+        Certificate.user_id.in_(user_ids), Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
     ).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
     if latest is not None and (latest.status(now) == VALID or done_at <= latest.issued_at):
         return None  # held already, or expired with no new results since: retraining is due

@@ -13,6 +13,7 @@ from lti_tool.certificates.models import Certificate
 from lti_tool.certificates.pdf import RenderError
 from lti_tool.errors import UserError
 from lti_tool.lti import roles
+from lti_tool.lti.organisations import organisation_id_of
 from lti_tool.records.employees import employee_of, user_ids_of
 
 
@@ -37,10 +38,11 @@ def own_user_ids(actor) -> list[int]:
 
 
 def certificate_or_404(certificate_id: int, *, hr_only: bool = False) -> Certificate:
-    """The certificate, if the actor may see it: its holder, or HR of the same tenant."""
+    """The certificate, if the actor may see it: its holder (from any of their LMS
+    accounts), or HR of the same organisation."""
     actor = auth.current_actor()
     found = db.session().get(Certificate, certificate_id)
-    if found is None or found.platform_id != actor.platform_id:
+    if found is None or organisation_id_of(db.session(), found.platform_id) != actor.organisation_id:
         abort(404)
     if actor.has(roles.HR):
         return found

@@ -19,7 +19,7 @@ from lti_tool.hr.views import hr_only
 
 def job_or_404(job_id: int) -> ExportJob:
     job = db.session().get(ExportJob, job_id)
-    if job is None or job.platform_id != auth.current_actor().platform_id:
+    if job is None or job.organisation_id != auth.current_actor().organisation_id:
         abort(404)
     return job
 
@@ -28,7 +28,7 @@ def job_or_404(job_id: int) -> ExportJob:
 @hr_only
 def export_start():
     actor = auth.current_actor()
-    job = exports.create(db.session(), platform_id=actor.platform_id, filters=filters_from_form(),
+    job = exports.create(db.session(), organisation_id=actor.organisation_id, filters=filters_from_form(),
                          user_id=actor.user_id)
     return redirect(url_for("hr.export_page", job_id=job.id), 303)
 
@@ -85,7 +85,7 @@ def roster_upload():
     if upload is None or not upload.filename:
         raise UserError(_("Choose a .csv or .xlsx file to upload."), 422)
     data = upload.read(roster.MAX_BYTES + 1)
-    plan = roster.plan(db.session(), auth.current_actor().platform_id, upload.filename, data)
+    plan = roster.plan(db.session(), auth.current_actor().organisation_id, upload.filename, data)
     ticket = ""
     if plan.ok:  # kept until confirmed: the dry run and the import read the same bytes
         ticket = secrets.token_urlsafe(16)
@@ -103,10 +103,10 @@ def roster_apply():
     if not ticket or len(matches) != 1:
         raise UserError(_("This import was already applied or has expired. Upload the file again."), 404)
     path = matches[0]
-    plan = roster.plan(db.session(), auth.current_actor().platform_id, path.name, path.read_bytes())
+    plan = roster.plan(db.session(), auth.current_actor().organisation_id, path.name, path.read_bytes())
     if not plan.ok:
         raise UserError(_("The file no longer passes the checks. Upload it again."), 422)
-    changed = roster.apply(db.session(), auth.current_actor().platform_id, plan)
+    changed = roster.apply(db.session(), auth.current_actor().organisation_id, plan)
     path.unlink(missing_ok=True)
     flash(_("Roster imported: %(n)d employees added or updated.", n=changed), "success")
     return redirect(url_for("hr.employees"), 303)
@@ -124,8 +124,8 @@ def api_tokens():
         name = (request.form.get("name") or "").strip()
         if not name:
             raise UserError(_("Name the token after the system that will use it."), 422)
-        _token, plain = tokens.create(db.session(), platform_id=actor.platform_id, name=name, user_id=actor.user_id)
-    return render_template("hr/tokens.html", tokens=tokens.of_platform(db.session(), actor.platform_id),
+        _token, plain = tokens.create(db.session(), organisation_id=actor.organisation_id, name=name, user_id=actor.user_id)
+    return render_template("hr/tokens.html", tokens=tokens.of_organisation(db.session(), actor.organisation_id),
                            plain=plain, api_base=url_for("hr_api.openapi_json"))
 
 
@@ -133,7 +133,7 @@ def api_tokens():
 @hr_only
 def api_token_revoke(token_id: int):
     token = db.session().get(ApiToken, token_id)
-    if token is None or token.platform_id != auth.current_actor().platform_id:
+    if token is None or token.organisation_id != auth.current_actor().organisation_id:
         abort(404)
     tokens.revoke(db.session(), token)
     flash(_("Token %(name)s revoked.", name=token.name), "success")

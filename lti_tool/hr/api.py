@@ -1,6 +1,6 @@
 """The REST API for HR systems (read only): employees, their training records and
 certificates, with paging and filters. Bearer-token auth (tokens made by HR); every
-answer is scoped to the token's tenant. The OpenAPI description is at
+answer is scoped to the token's organisation (every platform of it). The OpenAPI description is at
 ``/api/hr/v1/openapi.json``."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lti_tool import db
 from lti_tool.hr import openapi, queries, tokens
+from lti_tool.lti.organisations import platform_ids
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
 bp = Blueprint("hr_api", __name__, url_prefix="/api/hr/v1")
@@ -31,13 +32,13 @@ def _api_error(error: ApiError):
     return response
 
 
-def _platform_id() -> int:
+def _organisation_id() -> int:
     header = request.headers.get("Authorization", "")
     plain = header[7:].strip() if header.lower().startswith("bearer ") else ""
     token = tokens.authenticate(db.session(), plain)
     if token is None:
         raise ApiError(401, "a valid bearer token is required")
-    return token.platform_id
+    return token.organisation_id
 
 
 def _paging() -> tuple[int, int]:
@@ -94,18 +95,18 @@ def openapi_json():
 
 @bp.get("/employees")
 def employees():
-    platform_id, (page, per_page), f = _platform_id(), _paging(), _filters()
-    found, total = queries.page_of(db.session(), queries.employees_query(platform_id, f), page, per_page)
+    organisation_id, (page, per_page), f = _organisation_id(), _paging(), _filters()
+    found, total = queries.page_of(db.session(), queries.employees_query(organisation_id, f), page, per_page)
     return jsonify(_page([employee_json(e) for e in found], total, page, per_page))
 
 
 @bp.get("/records")
 def records():
-    platform_id, (page, per_page), f = _platform_id(), _paging(), _filters()
+    organisation_id, (page, per_page), f = _organisation_id(), _paging(), _filters()
     query = (select(TrainingRecord, Employee.employee_number)
              .outerjoin(EmployeeUser, EmployeeUser.user_id == TrainingRecord.user_id)
              .outerjoin(Employee, Employee.id == EmployeeUser.employee_id)
-             .where(TrainingRecord.platform_id == platform_id))
+             .where(TrainingRecord.platform_id.in_(platform_ids(organisation_id))))
     if request.args.get("employee_number"):
         query = query.where(Employee.employee_number == request.args["employee_number"])
     if f.department:
@@ -130,6 +131,6 @@ def records():
 
 @bp.get("/certificates")
 def certificates():
-    platform_id, (page, per_page), f = _platform_id(), _paging(), _filters()
-    rows, total = queries.certificate_page(db.session(), platform_id, f, page, per_page)
+    organisation_id, (page, per_page), f = _organisation_id(), _paging(), _filters()
+    rows, total = queries.certificate_page(db.session(), organisation_id, f, page, per_page)
     return jsonify(_page([certificate_json(c, e) for c, e in rows], total, page, per_page))

@@ -18,7 +18,9 @@ def certs() -> None:
 
 
 @certs.command("export", help="Export certificates as a ZIP of PDFs plus a manifest (CSV and XLSX).")
-@click.option("--platform", "platform_id", type=int, required=True, help="The platform (tenant) id: see `platform list`")
+@click.option("--organisation", "organisation_slug", default=None,
+              help="The organisation (tenant) slug: see `organisation list`")
+@click.option("--platform", "platform_id", type=int, default=None, help="Or: the organisation of this platform id")
 @click.option("--department", default="", help="Only this department")
 @click.option("--course", default="", help="Only this course id")
 @click.option("--status", default="", type=click.Choice(["", "valid", "expired", "revoked", "due"]))
@@ -27,30 +29,28 @@ def certs() -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The ZIP to write")
 @click.option("--resume", "resume", type=int, default=None, help="Continue the export job with this id")
 @click.pass_obj
-def export(ctx, platform_id, department, course, status, date_from, date_to, out, resume) -> None:
+def export(ctx, organisation_slug, platform_id, department, course, status, date_from, date_to, out, resume) -> None:
     from lti_tool.hr import exports
     from lti_tool.hr.models import DONE, ExportJob
     from lti_tool.hr.queries import Filters
-    from lti_tool.lti.models import Platform
 
     app = ctx.app
     maker = get_db(app).sessionmaker
     root = Path(app.instance_path)
     with app.app_context():
         with maker.begin() as session:
-            if session.get(Platform, platform_id) is None:
-                raise click.ClickException(f"no platform {platform_id}")
+            organisation_id = _organisation_id(session, organisation_slug, platform_id)
             if resume is not None:
                 job = session.get(ExportJob, resume)
-                if job is None or job.platform_id != platform_id:
-                    raise click.ClickException(f"no export job {resume} for platform {platform_id}")
+                if job is None or job.organisation_id != organisation_id:
+                    raise click.ClickException(f"no export job {resume} for this organisation")
             else:
                 try:
                     filters = Filters.parse({"department": department, "course": course, "status": status,
                                              "from": date_from, "to": date_to})
                 except ValueError:
                     raise click.ClickException("dates are YYYY-MM-DD") from None
-                job = exports.create(session, platform_id=platform_id, filters=filters, user_id=None)
+                job = exports.create(session, organisation_id=organisation_id, filters=filters, user_id=None)
             job.lease_until = None
             job_id, total, done = job.id, job.total, job.done
         click.echo(f"export job {job_id}: {total} certificates")
@@ -75,6 +75,23 @@ def export(ctx, platform_id, department, course, status, date_from, date_to, out
         click.echo(f"  not rendered: {failure['number']}: {failure['error']}", err=True)
     if failures:
         sys.exit(2)
+
+
+def _organisation_id(session, slug: str | None, platform_id: int | None) -> int:
+    from lti_tool.lti import organisations
+    from lti_tool.lti.models import Platform
+
+    if (slug is None) == (platform_id is None):
+        raise click.UsageError("give --organisation SLUG or --platform ID")
+    if platform_id is not None:
+        platform = session.get(Platform, platform_id)
+        if platform is None:
+            raise click.ClickException(f"no platform {platform_id}")
+        return platform.organisation_id
+    organisation = organisations.find(session, slug)
+    if organisation is None:
+        raise click.ClickException(f"no organisation {slug!r}")
+    return organisation.id
 
 
 @certs.command("render", help="Render the PDFs of certificates issued but not rendered yet.")

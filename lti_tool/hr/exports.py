@@ -42,10 +42,10 @@ def filters_of(job: ExportJob) -> Filters:
     return Filters.parse(job.filters or {})
 
 
-def create(session: Session, *, platform_id: int, filters: Filters, user_id: int | None) -> ExportJob:
+def create(session: Session, *, organisation_id: int, filters: Filters, user_id: int | None) -> ExportJob:
     total = session.scalar(select(func.count()).select_from(
-        certificates_query(platform_id, filters).order_by(None).subquery())) or 0
-    job = ExportJob(platform_id=platform_id, kind="certificates", filters=filters.as_dict(), status=QUEUED,
+        certificates_query(organisation_id, filters).order_by(None).subquery())) or 0
+    job = ExportJob(organisation_id=organisation_id, kind="certificates", filters=filters.as_dict(), status=QUEUED,
                     total=total, done=0, cursor=0, failures=[], file_name="", error="", created_by=user_id)
     session.add(job)
     session.flush()
@@ -73,7 +73,7 @@ def step(session: Session, job: ExportJob, *, root: Path, base_url: str, batch: 
     job.status = RUNNING
     work = folder(root, job)
     (work / "pdf").mkdir(parents=True, exist_ok=True)
-    rows = session.execute(certificates_query(job.platform_id, filters_of(job))
+    rows = session.execute(certificates_query(job.organisation_id, filters_of(job))
                            .where(Certificate.id > job.cursor).limit(batch)).all()
     if not rows:
         _finish(job, work, zip_path(root, job))

@@ -17,7 +17,7 @@ class ApiToken(Base):
     __tablename__ = "hr_api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the token
     prefix: Mapped[str] = mapped_column(String(16))  # shown to tell tokens apart
@@ -31,7 +31,7 @@ class ExportJob(Base):
     __tablename__ = "hr_export_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32), default="certificates")
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(16), default=QUEUED, index=True)

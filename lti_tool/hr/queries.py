@@ -1,4 +1,5 @@
-"""What HR filters and counts, within one tenant (platform): employees, certificates,
+"""What HR filters and counts, within one organisation (tenant, all its platforms):
+employees, certificates,
 and completion rate, pass rate and average score per course and per department.
 Plain values in, plain values out (used by the console, the exports and the API)."""
 
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.certificates.models import Certificate
 from lti_tool.db import utcnow
+from lti_tool.lti.organisations import platform_ids
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
 STATUSES = ("valid", "expired", "revoked", "due")  # due: valid but expiring within DUE_DAYS
@@ -52,18 +54,18 @@ def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def departments(session: Session, platform_id: int) -> list[str]:
+def departments(session: Session, organisation_id: int) -> list[str]:
     return sorted(d for d in session.scalars(select(Employee.department).where(
-        Employee.platform_id == platform_id).distinct()) if d)
+        Employee.organisation_id == organisation_id).distinct()) if d)
 
 
-def courses(session: Session, platform_id: int) -> list[str]:
+def courses(session: Session, organisation_id: int) -> list[str]:
     return sorted(session.scalars(select(TrainingRecord.course_id).where(
-        TrainingRecord.platform_id == platform_id).distinct()))
+        TrainingRecord.platform_id.in_(platform_ids(organisation_id))).distinct()))
 
 
-def employees_query(platform_id: int, f: Filters):
-    query = select(Employee).where(Employee.platform_id == platform_id)
+def employees_query(organisation_id: int, f: Filters):
+    query = select(Employee).where(Employee.organisation_id == organisation_id)
     if f.department:
         query = query.where(Employee.department == f.department)
     if f.q:
@@ -92,11 +94,11 @@ def page_of(session: Session, query, page: int, per_page: int) -> tuple[list, in
     return list(session.scalars(query.limit(per_page).offset((page - 1) * per_page))), total
 
 
-def certificates_query(platform_id: int, f: Filters, now: datetime | None = None):
+def certificates_query(organisation_id: int, f: Filters, now: datetime | None = None):
     now = now or utcnow()
     query = (select(Certificate, Employee).outerjoin(EmployeeUser, EmployeeUser.user_id == Certificate.user_id)
              .outerjoin(Employee, Employee.id == EmployeeUser.employee_id)
-             .where(Certificate.platform_id == platform_id))
+             .where(Certificate.platform_id.in_(platform_ids(organisation_id))))
     if f.department:
         query = query.where(Employee.department == f.department)
     if f.course_id:
@@ -121,8 +123,8 @@ def certificates_query(platform_id: int, f: Filters, now: datetime | None = None
     return query.order_by(Certificate.id)
 
 
-def certificate_page(session: Session, platform_id: int, f: Filters, page: int, per_page: int):
-    query = certificates_query(platform_id, f)
+def certificate_page(session: Session, organisation_id: int, f: Filters, page: int, per_page: int):
+    query = certificates_query(organisation_id, f)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.execute(query.order_by(None).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
                            .limit(per_page).offset((page - 1) * per_page)).all()
@@ -152,7 +154,7 @@ class Rates:
         return round(self.score_sum / self.scored, 1) if self.scored else None
 
 
-def rates(session: Session, platform_id: int, f: Filters) -> tuple[list[Rates], list[Rates]]:
+def rates(session: Session, organisation_id: int, f: Filters) -> tuple[list[Rates], list[Rates]]:
     """Per course and per department: completion rate (people who completed the course
     among those who started it), pass rate (passed among quiz and practical results)
     and average score (percent of quiz and practical results)."""
@@ -160,7 +162,7 @@ def rates(session: Session, platform_id: int, f: Filters) -> tuple[list[Rates], 
                     TrainingRecord.score, TrainingRecord.score_max, Employee.department)
              .outerjoin(EmployeeUser, EmployeeUser.user_id == TrainingRecord.user_id)
              .outerjoin(Employee, Employee.id == EmployeeUser.employee_id)
-             .where(TrainingRecord.platform_id == platform_id))
+             .where(TrainingRecord.platform_id.in_(platform_ids(organisation_id))))
     if f.department:
         query = query.where(Employee.department == f.department)
     if f.course_id:
@@ -196,10 +198,10 @@ def rates(session: Session, platform_id: int, f: Filters) -> tuple[list[Rates], 
     return sorted(by_course.values(), key=lambda r: r.key), sorted(by_department.values(), key=lambda r: r.key)
 
 
-def certificate_counts(session: Session, platform_id: int, f: Filters) -> dict[str, int]:
+def certificate_counts(session: Session, organisation_id: int, f: Filters) -> dict[str, int]:
     """How many certificates are valid, due for recertification, expired, revoked."""
     counts = {}
     for status in STATUSES:
-        query = certificates_query(platform_id, Filters(f.department, f.course_id, f.date_from, f.date_to, status))
+        query = certificates_query(organisation_id, Filters(f.department, f.course_id, f.date_from, f.date_to, status))
         counts[status] = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return counts

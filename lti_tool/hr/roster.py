@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.lti.models import User
+from lti_tool.lti.organisations import platform_ids
 from lti_tool.records.models import Employee, EmployeeUser
 
 FIELDS = ("employee_number", "name", "department", "position", "hire_date")
@@ -127,7 +128,7 @@ def read(filename: str, data: bytes) -> tuple[list[dict], list[RowError]]:
     return rows, errors
 
 
-def plan(session: Session, platform_id: int, filename: str, data: bytes) -> Plan:
+def plan(session: Session, organisation_id: int, filename: str, data: bytes) -> Plan:
     try:
         rows, errors = read(filename, data)
     except ValueError as exc:
@@ -138,7 +139,7 @@ def plan(session: Session, platform_id: int, filename: str, data: bytes) -> Plan
     if errors:
         return result
     existing = {e.employee_number: e for e in session.scalars(select(Employee).where(
-        Employee.platform_id == platform_id, Employee.employee_number.in_([r["employee_number"] for r in rows])))}
+        Employee.organisation_id == organisation_id, Employee.employee_number.in_([r["employee_number"] for r in rows])))}
     for row in rows:
         employee = existing.get(row["employee_number"])
         if employee is None:
@@ -153,18 +154,19 @@ def plan(session: Session, platform_id: int, filename: str, data: bytes) -> Plan
     return result
 
 
-def apply(session: Session, platform_id: int, result: Plan) -> int:
-    """Make the planned changes (flush only); links LMS users by employee number."""
+def apply(session: Session, organisation_id: int, result: Plan) -> int:
+    """Make the planned changes (flush only); links the LMS users of every platform of
+    the organisation by employee number."""
     if not result.ok:
         raise ValueError("a plan with errors changes nothing")
     touched = []
     for row in result.new:
-        employee = Employee(platform_id=platform_id, source="roster",
+        employee = Employee(organisation_id=organisation_id, source="roster",
                             **{name: row.get(name) or ("" if name != "hire_date" else None) for name in FIELDS})
         session.add(employee)
         touched.append(employee)
     for row, diff in result.changed:
-        employee = session.scalar(select(Employee).where(Employee.platform_id == platform_id,
+        employee = session.scalar(select(Employee).where(Employee.organisation_id == organisation_id,
                                                          Employee.employee_number == row["employee_number"]))
         for name, (_old, new) in diff.items():
             setattr(employee, name, new if new is not None or name == "hire_date" else "")
@@ -172,7 +174,7 @@ def apply(session: Session, platform_id: int, result: Plan) -> int:
         touched.append(employee)
     session.flush()
     for employee in touched:  # users launched before the import join their employee now
-        for user in session.scalars(select(User).where(User.platform_id == platform_id,
+        for user in session.scalars(select(User).where(User.platform_id.in_(platform_ids(organisation_id)),
                                                        User.person_sourcedid == employee.employee_number)):
             link = session.get(EmployeeUser, user.id)
             if link is None:

@@ -1,4 +1,5 @@
-"""API tokens for HR systems: made and revoked by HR, shown once, stored as SHA-256."""
+"""API tokens for HR systems: made and revoked by HR, shown once, stored as SHA-256.
+A token reads its organisation (every platform of it), nothing else."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create(session: Session, *, platform_id: int, name: str, user_id: int | None) -> tuple[ApiToken, str]:
+def create(session: Session, *, organisation_id: int, name: str, user_id: int | None) -> tuple[ApiToken, str]:
     """A new token; the plain token is returned this once and never stored."""
     plain = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(platform_id=platform_id, name=name.strip()[:255], token_hash=_hash(plain),
+    token = ApiToken(organisation_id=organisation_id, name=name.strip()[:255], token_hash=_hash(plain),
                      prefix=plain[:10], created_by=user_id, created_at=utcnow())
     session.add(token)
     session.flush()
@@ -44,6 +45,6 @@ def authenticate(session: Session, plain: str) -> ApiToken | None:
     return token
 
 
-def of_platform(session: Session, platform_id: int) -> list[ApiToken]:
-    return list(session.scalars(select(ApiToken).where(ApiToken.platform_id == platform_id)
+def of_organisation(session: Session, organisation_id: int) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.organisation_id == organisation_id)
                                 .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))

@@ -1,5 +1,6 @@
 """The HR console: rates with charts, employees and their training files, certificates
-with filters and the bulk export. HR only; everything scoped to the HR user's tenant."""
+with filters and the bulk export. HR only; everything scoped to the HR user's
+organisation (every platform of it)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,9 @@ def filters() -> queries.Filters:
 
 
 def choices() -> dict:
-    session, platform_id = db.session(), auth.current_actor().platform_id
-    course_ids = queries.courses(session, platform_id)
-    return {"departments": queries.departments(session, platform_id),
+    session, organisation_id = db.session(), auth.current_actor().organisation_id
+    course_ids = queries.courses(session, organisation_id)
+    return {"departments": queries.departments(session, organisation_id),
             "courses": [(c, tr(_course_title(session, c))) for c in course_ids]}
 
 
@@ -36,7 +37,7 @@ def choices() -> dict:
 @hr_only
 def console():
     f = filters()
-    by_course, by_department = queries.rates(db.session(), auth.current_actor().platform_id, f)
+    by_course, by_department = queries.rates(db.session(), auth.current_actor().organisation_id, f)
     names = dict(choices()["courses"])
     chart_rows = {
         "completion_course": [(names.get(r.key, r.key), r.completion_rate) for r in by_course],
@@ -50,7 +51,7 @@ def console():
         charts.bar_chart(_("Completion rate per department"), chart_rows["completion_department"]),
         charts.bar_chart(_("Average score per department"), chart_rows["score_department"], unit=""),
     ]
-    counts = queries.certificate_counts(db.session(), auth.current_actor().platform_id, f)
+    counts = queries.certificate_counts(db.session(), auth.current_actor().organisation_id, f)
     return render_template("hr/console.html", f=f, by_course=by_course, by_department=by_department,
                            figures=figures, names=names, counts=counts, **choices())
 
@@ -59,7 +60,7 @@ def console():
 @hr_only
 def employees():
     f, page = filters(), page_number()
-    found, total = queries.page_of(db.session(), queries.employees_query(auth.current_actor().platform_id, f),
+    found, total = queries.page_of(db.session(), queries.employees_query(auth.current_actor().organisation_id, f),
                                    page, PER_PAGE)
     return render_template("hr/employees.html", f=f, employees=found, total=total, page=page,
                            pages=pages(total), **choices())
@@ -67,7 +68,7 @@ def employees():
 
 def employee_or_404(employee_id: int) -> Employee:
     found = db.session().get(Employee, employee_id)
-    if found is None or found.platform_id != auth.current_actor().platform_id:
+    if found is None or found.organisation_id != auth.current_actor().organisation_id:
         abort(404)
     return found
 
@@ -88,6 +89,6 @@ def employee_export(employee_id: int, fmt: str):
 @hr_only
 def certificates():
     f, page = filters(), page_number()
-    rows, total = queries.certificate_page(db.session(), auth.current_actor().platform_id, f, page, PER_PAGE)
+    rows, total = queries.certificate_page(db.session(), auth.current_actor().organisation_id, f, page, PER_PAGE)
     return render_template("hr/certificates.html", f=f, rows=rows, total=total, page=page, pages=pages(total),
                            statuses_allowed=queries.STATUSES, **choices())

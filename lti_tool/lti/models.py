@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
 
 
+DEFAULT_ORGANISATION = "default"
+
+
+class Organisation(Base):
+    """A tenant: one company. Its platforms share employees, training files,
+    certificates and HR; nothing crosses from one organisation to another."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Platform(Base):
-    """One LMS registration: an issuer and the client id it gave this tool."""
+    """One LMS registration: an issuer and the client id it gave this tool, in one
+    organisation (the ``default`` one unless told otherwise)."""
 
     __tablename__ = "lti_platform"
     __table_args__ = (UniqueConstraint("issuer", "client_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     issuer: Mapped[str] = mapped_column(String(255))
     client_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
@@ -32,6 +49,7 @@ class Platform(Base):
     deployments: Mapped[list[Deployment]] = relationship(
         back_populates="platform", cascade="all, delete-orphan"
     )
+    organisation: Mapped[Organisation] = relationship()
 
 
 class Deployment(Base):
@@ -203,3 +221,19 @@ class WebSession(Base):
 
 
 Index("ix_lti_enrolment_context_role", Enrolment.context_id, Enrolment.role)
+
+
+@event.listens_for(Session, "before_flush")
+def _default_organisation(session: Session, _context, _instances) -> None:
+    """A platform registered without an organisation (Dynamic Registration, ``platform
+    add`` without ``--organisation``) joins the ``default`` one, made on demand."""
+    new = [p for p in session.new if isinstance(p, Platform) and p.organisation_id is None and p.organisation is None]
+    if not new:
+        return
+    with session.no_autoflush:
+        organisation = session.scalar(select(Organisation).where(Organisation.slug == DEFAULT_ORGANISATION))
+    if organisation is None:
+        organisation = Organisation(slug=DEFAULT_ORGANISATION, name="Default")
+        session.add(organisation)
+    for platform in new:
+        platform.organisation = organisation

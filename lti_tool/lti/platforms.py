@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lti_tool.lti.models import Deployment, Platform
+from lti_tool.lti.models import DEFAULT_ORGANISATION, Deployment, Platform
 
 
 class PlatformError(ValueError):
@@ -40,15 +40,26 @@ def add(
     name: str = "",
     auth_audience: str | None = None,
     product_family: str = "",
+    organisation: str | None = None,
 ) -> Platform:
-    """Create the platform, or update it and add deployments if it exists."""
+    """Create the platform, or update it and add deployments if it exists.
+
+    A new platform joins the organisation with the slug ``organisation`` (made if
+    missing), or ``default``; an existing one keeps its organisation (``platform move``
+    changes it)."""
     if not issuer or not client_id:
         raise PlatformError("issuer and client id are required")
     for label, url in (("auth login URL", auth_login_url), ("token URL", auth_token_url), ("JWKS URL", key_set_url)):
         _check_url(label, url)
     platform = find(session, issuer, client_id)
     if platform is None:
-        platform = Platform(issuer=issuer, client_id=client_id)
+        from lti_tool.lti import organisations
+
+        try:
+            tenant = organisations.get_or_create(session, organisation or DEFAULT_ORGANISATION)
+        except organisations.OrganisationError as exc:
+            raise PlatformError(str(exc)) from exc
+        platform = Platform(issuer=issuer, client_id=client_id, organisation=tenant)
         session.add(platform)
     platform.name = name or platform.name or urlparse(issuer).netloc or issuer
     platform.auth_login_url = auth_login_url
@@ -70,7 +81,8 @@ def add(
 def all_platforms(session: Session) -> list[Platform]:
     return list(
         session.scalars(
-            select(Platform).options(selectinload(Platform.deployments)).order_by(Platform.id)
+            select(Platform).options(selectinload(Platform.deployments), selectinload(Platform.organisation))
+            .order_by(Platform.id)
         )
     )
 

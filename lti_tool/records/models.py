@@ -51,14 +51,15 @@ Index("ix_training_record_kind_status", TrainingRecord.kind, TrainingRecord.stat
 
 
 class Employee(Base):
-    """A person of the company (HR's view), in one tenant (platform): from the HR roster
-    or from a launch's LIS person sourcedid (the employee number)."""
+    """A person of the company (HR's view), in one organisation (tenant): from the HR
+    roster or from a launch's LIS person sourcedid (the employee number), on any of the
+    organisation's platforms."""
 
     __tablename__ = "employee"
-    __table_args__ = (UniqueConstraint("platform_id", "employee_number"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "employee_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platform.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     employee_number: Mapped[str | None] = mapped_column(String(64))  # None: an LMS user without one
     name: Mapped[str] = mapped_column(String(255), default="")
     department: Mapped[str] = mapped_column(String(255), default="", index=True)

@@ -1,4 +1,5 @@
-"""Course runs for trainers (their LMS course) and HR (every LMS course of the tenant):
+"""Course runs for trainers (their LMS course) and HR (every LMS course of every
+platform of the organisation; a run itself is one LMS course of one platform):
 the summary report as PDF and the archive as ZIP."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from lti_tool import auth, db
 from lti_tool.hr.charts import bar_chart
 from lti_tool.lti import roles
 from lti_tool.lti.models import Context, Deployment
+from lti_tool.lti.organisations import organisation_id_of, platform_ids
 from lti_tool.practical.helpers import tr
 from lti_tool.questionnaires.models import MIN_RESPONSES
 from lti_tool.questionnaires.views import LABELS
@@ -23,7 +25,7 @@ def context_or_404(context_id: int) -> Context:
     context = db.session().get(Context, context_id)
     if context is None:
         abort(404)
-    if actor.has(roles.HR) and context.deployment.platform_id == actor.platform_id:
+    if actor.has(roles.HR) and organisation_id_of(db.session(), context.deployment.platform_id) == actor.organisation_id:
         return context
     if actor.has(roles.INSTRUCTOR) and actor.context_id == context.id:
         return context
@@ -40,7 +42,7 @@ def run_list():
              .order_by(TrainingRecord.context_id, TrainingRecord.course_id))
     if actor.has(roles.HR):
         query = query.join(Deployment, Deployment.id == Context.deployment_pk).where(
-            Deployment.platform_id == actor.platform_id)
+            Deployment.platform_id.in_(platform_ids(actor.organisation_id)))
     else:
         query = query.where(TrainingRecord.context_id == actor.context_id)
     session = db.session()

@@ -76,7 +76,7 @@ class World:
                                      starts="2026-03-02T09:00", ends="2026-03-02T11:00", timezone="Asia/Shanghai",
                                      place="一号车间", trainer_name="")
             self.class_session_id = sessions.schedule(s, self.context_id, form, teacher).id
-            self.token = tokens.create(s, platform_id=teacher.platform_id, name="HRIS", user_id=None)[1]
+            self.token = tokens.create(s, organisation_id=teacher.platform.organisation_id, name="HRIS", user_id=None)[1]
         with self.begin() as s:
             me, teacher = self.user(s, "learner"), self.user(s, "instructor")
             self.learner_id, self.instructor_id, self.platform_id = me.id, teacher.id, me.platform_id

@@ -41,13 +41,13 @@ def test_hr_sees_the_console_with_charts_and_the_employees(people, platform, app
     assert hr.response.status_code == 400
 
 
-def test_hr_of_another_platform_sees_nothing_of_this_one(people, platform, app, db_session):
+def test_hr_of_another_organisation_sees_nothing_of_this_one(people, platform, app, db_session):
     people("learner")
     complete(app, platform, "learner")
     from sqlalchemy import select
 
     from lti_tool.certificates.models import Certificate
-    from lti_tool.lti.models import Platform
+    from lti_tool.lti.models import Organisation, Platform
     from lti_tool.records.models import Employee
 
     cert = db_session.scalars(select(Certificate)).one()
@@ -56,12 +56,14 @@ def test_hr_of_another_platform_sees_nothing_of_this_one(people, platform, app, 
     base = platform.tool_base_url
     assert hr.session.get(f"{base}/certificates/{cert.id}", timeout=15).status_code == 200
     # move the learner's data to another tenant: this HR user must no longer reach it
+    tenant = Organisation(slug="other-company", name="Other company")
     other = Platform(issuer="https://other.example", client_id="x", auth_login_url="https://other.example/a",
-                     auth_token_url="https://other.example/t", key_set_url="https://other.example/k")
+                     auth_token_url="https://other.example/t", key_set_url="https://other.example/k",
+                     organisation=tenant)
     db_session.add(other)
     db_session.flush()
     db_session.get(Certificate, cert.id).platform_id = other.id
-    db_session.get(Employee, employee.id).platform_id = other.id
+    db_session.get(Employee, employee.id).organisation_id = tenant.id
     db_session.commit()
     for path in (f"/certificates/{cert.id}", f"/certificates/{cert.id}.pdf", f"/hr/employees/{employee.id}",
                  f"/hr/employees/{employee.id}.pdf"):

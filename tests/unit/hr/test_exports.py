@@ -48,7 +48,7 @@ def run_to_end(app, job_id, batch):
 def test_the_export_zip_holds_each_pdf_and_both_manifests(world, db_session, app):
     issue_three(world, db_session)
     with app.app_context():
-        job = exports.create(db_session, platform_id=world.platform.id, filters=Filters(department="售后一部"),
+        job = exports.create(db_session, organisation_id=world.platform.organisation_id, filters=Filters(department="售后一部"),
                              user_id=None)
         db_session.commit()
     assert job.total == 2
@@ -78,7 +78,7 @@ def test_the_export_zip_holds_each_pdf_and_both_manifests(world, db_session, app
 def test_a_job_resumes_from_its_cursor_after_a_restart(world, db_session, app):
     issue_three(world, db_session)
     with app.app_context():
-        job = exports.create(db_session, platform_id=world.platform.id, filters=Filters(), user_id=None)
+        job = exports.create(db_session, organisation_id=world.platform.organisation_id, filters=Filters(), user_id=None)
         db_session.commit()
         with get_db(app).sessionmaker.begin() as session:  # one step, then the worker "dies"
             exports.step(session, session.get(ExportJob, job.id), root=Path(app.instance_path),
@@ -105,7 +105,7 @@ def test_a_certificate_that_cannot_be_rendered_is_listed_with_its_error(world, d
     broken.course_title = {"zh-CN": "长" * 1500, "en": "long"}
     db_session.commit()
     with app.app_context():
-        job = exports.create(db_session, platform_id=world.platform.id, filters=Filters(), user_id=None)
+        job = exports.create(db_session, organisation_id=world.platform.organisation_id, filters=Filters(), user_id=None)
         db_session.commit()
     run_to_end(app, job.id, batch=10)
     db_session.expire_all()
@@ -124,7 +124,7 @@ def test_the_command_line_export_shows_progress_and_writes_the_zip(world, db_ses
     context = AppContext()
     context._app = app
     out = tmp_path / "certs.zip"
-    result = app.test_cli_runner().invoke(main, ["certs", "export", "--platform", str(world.platform.id),
+    result = app.test_cli_runner().invoke(main, ["certs", "export", "--organisation", "default",
                                                  "--course", "basics", "--out", str(out)], obj=context)
     assert result.exit_code == 0, result.output
     assert "3 certificates" in result.output
@@ -132,6 +132,12 @@ def test_the_command_line_export_shows_progress_and_writes_the_zip(world, db_ses
         assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 3
     bad = app.test_cli_runner().invoke(main, ["certs", "export", "--platform", "999", "--out", str(out)], obj=context)
     assert bad.exit_code != 0 and "no platform 999" in bad.output
+    unknown = app.test_cli_runner().invoke(main, ["certs", "export", "--organisation", "nope", "--out", str(out)],
+                                           obj=context)
+    assert unknown.exit_code != 0 and "no organisation 'nope'" in unknown.output
+    by_platform = app.test_cli_runner().invoke(main, ["certs", "export", "--platform", str(world.platform.id),
+                                                      "--status", "revoked", "--out", str(out)], obj=context)
+    assert by_platform.exit_code == 0 and "0 certificates" in by_platform.output
 
 
 def test_certs_check_issues_what_is_due_and_is_safe_to_run_again(world, db_session, app):
@@ -160,7 +166,7 @@ def test_certs_check_issues_what_is_due_and_is_safe_to_run_again(world, db_sessi
 def test_a_worker_pass_that_runs_out_of_time_lets_the_next_pass_carry_on(world, db_session, app, monkeypatch):
     issue_three(world, db_session)
     with app.app_context():
-        job = exports.create(db_session, platform_id=world.platform.id, filters=Filters(), user_id=None)
+        job = exports.create(db_session, organisation_id=world.platform.organisation_id, filters=Filters(), user_id=None)
         db_session.commit()
     monkeypatch.setattr(exports, "PASS_SECONDS", 0.0)  # a pass with no time left after its claim
     assert exports.drain(app) == 0

@@ -16,7 +16,7 @@ def test_rates_per_course_and_department(world, db_session):
     world.complete(b, skip="task")
     world.record(b, "practical", "task", "failed", score=40.0, score_max=100.0, passed=False)
     world.record(c, "lesson", "intro", "completed")
-    by_course, by_department = queries.rates(db_session, world.platform.id, queries.Filters())
+    by_course, by_department = queries.rates(db_session, world.platform.organisation_id, queries.Filters())
     [course] = by_course
     assert (course.key, course.people, course.completed, course.completion_rate) == ("basics", 3, 1, 33.3)
     assert (course.assessed, course.passed, course.pass_rate) == (4, 3, 75.0)
@@ -24,7 +24,7 @@ def test_rates_per_course_and_department(world, db_session):
     departments = {r.key: r for r in by_department}
     assert (departments["一部"].people, departments["一部"].completed, departments["一部"].completion_rate) == (2, 1, 50.0)
     assert departments["二部"].completion_rate == 0.0 and departments["二部"].pass_rate is None
-    only = queries.rates(db_session, world.platform.id, queries.Filters(department="二部"))[0]
+    only = queries.rates(db_session, world.platform.organisation_id, queries.Filters(department="二部"))[0]
     assert [(r.key, r.people) for r in only] == [("basics", 1)]
 
 
@@ -43,7 +43,7 @@ def test_employees_filtered_by_course_status_and_dates(world, db_session):
     world.complete(b, skip="task")
 
     def numbers(**values):
-        query = queries.employees_query(world.platform.id, queries.Filters(**values))
+        query = queries.employees_query(world.platform.organisation_id, queries.Filters(**values))
         return [e.employee_number for e in db_session.scalars(query)]
 
     assert numbers(course_id="basics") == ["E1", "E2"]

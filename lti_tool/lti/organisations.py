@@ -1,0 +1,68 @@
+"""Organisations (tenants): found by slug, made on demand, renamed. Moving a platform
+to another organisation is ``records.employees.move_platform`` (its people move too)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lti_tool.lti.models import DEFAULT_ORGANISATION, Organisation, Platform
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class OrganisationError(ValueError):
+    pass
+
+
+def check_slug(slug: str) -> str:
+    slug = (slug or "").strip().lower()
+    if not SLUG.match(slug):
+        raise OrganisationError(f"an organisation slug is 1-64 lowercase letters, digits and dashes, got {slug!r}")
+    return slug
+
+
+def find(session: Session, slug: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.slug == slug.strip().lower()))
+
+
+def get_or_create(session: Session, slug: str, name: str = "") -> Organisation:
+    """The organisation with this slug, made now if missing (flush only)."""
+    slug = check_slug(slug)
+    organisation = find(session, slug)
+    if organisation is None:
+        organisation = Organisation(slug=slug, name=name or ("Default" if slug == DEFAULT_ORGANISATION else slug))
+        session.add(organisation)
+        session.flush()
+    return organisation
+
+
+def default(session: Session) -> Organisation:
+    return get_or_create(session, DEFAULT_ORGANISATION)
+
+
+def rename(session: Session, slug: str, name: str) -> Organisation:
+    organisation = find(session, slug)
+    if organisation is None:
+        raise OrganisationError(f"no organisation {slug!r}")
+    if not name.strip():
+        raise OrganisationError("the name is empty")
+    organisation.name = name.strip()[:255]
+    session.flush()
+    return organisation
+
+
+def with_platform_counts(session: Session) -> list[tuple[Organisation, int]]:
+    counts = dict(session.execute(select(Platform.organisation_id, func.count()).group_by(Platform.organisation_id)).all())
+    return [(o, counts.get(o.id, 0)) for o in session.scalars(select(Organisation).order_by(Organisation.slug))]
+
+
+def platform_ids(organisation_id: int):
+    """The ids of the organisation's platforms, as a subquery for ``in_``."""
+    return select(Platform.id).where(Platform.organisation_id == organisation_id).scalar_subquery()
+
+
+def organisation_id_of(session: Session, platform_id: int) -> int:
+    return session.get(Platform, platform_id).organisation_id
