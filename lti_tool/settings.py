@@ -23,6 +23,7 @@ class LrsTarget(BaseModel):
     version: str = "1.0.3"
     timeout_seconds: float = 10.0
     batch_size: int = 100
+    lease_seconds: float = 60.0  # a dead worker's claimed batch is sent again after this
 
 
 class Settings(BaseSettings):

@@ -32,6 +32,9 @@ class Target:
     version: str = "1.0.3"
     timeout_seconds: float = 10.0
     batch_size: int = 100
+    # How long a claimed batch stays reserved for the worker that claimed it (at least
+    # 6 timeouts): the batch of a worker that died is sent again after this.
+    lease_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         if not self.endpoint.startswith(("https://", "http://")):
@@ -47,7 +50,7 @@ class Target:
             password = password.get_secret_value()
         return cls(name=value.name, endpoint=value.endpoint, username=value.username or "", password=password or "",
                    version=value.version, timeout_seconds=float(value.timeout_seconds),
-                   batch_size=int(value.batch_size))
+                   batch_size=int(value.batch_size), lease_seconds=float(getattr(value, "lease_seconds", 60.0)))
 
     @property
     def statements_url(self) -> str:

@@ -181,7 +181,7 @@ class Drainer:
         return max(1, min(500, max(target.batch_size * 5, 50)))
 
     def lease_seconds(self, target: Target) -> float:
-        return max(60.0, 6 * target.timeout_seconds)
+        return max(target.lease_seconds, 6 * target.timeout_seconds)
 
     def _ensure_target(self, s: Session, target: Target) -> None:
         if target.name in self._known_targets:
