@@ -17,7 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 # imports nothing from the app) defines them, the app reuses them.
 from xapi.schema import NAMING_CONVENTION, UTCDateTime, utcnow  # noqa: F401
 
-__all__ = ["Base", "UTCDateTime", "utcnow", "upsert", "insert_once", "session", "get_db", "init_app"]
+__all__ = ["Base", "UTCDateTime", "utcnow", "upsert", "insert_once", "insert_new", "session", "get_db", "init_app"]
 
 
 class Base(DeclarativeBase):
@@ -105,6 +105,15 @@ def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:
     insert = _dialect_insert(session)
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
     return session.execute(statement.returning(*model.__table__.primary_key.columns)).first() is not None
+
+
+def insert_new(session: Session, model, values: dict, keys: list[str]):
+    """Insert the row unless one with the same ``keys`` exists, in one statement
+    (``INSERT … ON CONFLICT DO NOTHING RETURNING``); returns the new ORM object, or
+    None when the row existed (another transaction won the race)."""
+    insert = _dialect_insert(session)
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(model)
+    return session.scalars(statement).first()
 
 
 def session() -> Session:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lti_tool.catalog import cache
 from lti_tool.catalog.importer import import_course, latest_version
 from lti_tool.catalog.library import load_library
-from lti_tool.catalog.models import Course, CourseVersion
+from lti_tool.catalog.models import CourseVersion
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,5 @@ def _current_version(session: Session, course_id: str) -> CourseVersion | None:
 
 
 def stored_version(session: Session, course_id: str, version: str) -> CourseVersion | None:
-    return session.scalar(
-        select(CourseVersion).join(Course).where(Course.slug == course_id, CourseVersion.version == version)
-    )
+    """The imported version (a version never changes: remembered per process once read)."""
+    return cache.stored_version(session, course_id, version)

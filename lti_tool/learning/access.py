@@ -57,10 +57,11 @@ def quiz(session: Session, actor: Actor, item_id: str) -> tuple[CourseVersion, Q
         raise not_found() from None
 
 
-def attempt(session: Session, actor: Actor, attempt_id: int, *, own: bool = True) -> QuizAttempt:
+def attempt(session: Session, actor: Actor, attempt_id: int, *, own: bool = True, options=()) -> QuizAttempt:
     """The attempt, if it is the actor's own (or, with ``own=False``, one an instructor of
-    this LMS course may see). Anything else is "not found": ids are never trusted."""
-    found = session.get(QuizAttempt, attempt_id)
+    this LMS course may see). Anything else is "not found": ids are never trusted.
+    ``options``: loader options for the query (``attempts.WITH_PEOPLE``)."""
+    found = session.get(QuizAttempt, attempt_id, options=options)
     if found is None or found.context_id != actor.context_id:
         raise UserError(_("This attempt was not found."), 404)
     if found.user_id == actor.user_id:

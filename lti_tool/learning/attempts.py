@@ -19,21 +19,26 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import func, insert, select, true, update
+from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lti_tool.catalog import cache
 from lti_tool.catalog.models import CourseVersion
-from lti_tool.db import utcnow
+from lti_tool.db import insert_new, utcnow
 from lti_tool.learning import outcomes, statements
 from lti_tool.learning.content import current_version
 from lti_tool.learning.grading import Mark, strategy_for
 from lti_tool.learning.models import GRADED, OPEN, PENDING_GRADING, AttemptResponse, QuizAttempt
 from lti_tool.learning.paper import QuizDef, draw_paper, paper_maximum, quiz_def
+from lti_tool.lti.models import Context, Deployment, User
 
 #: Answers arriving this long after the deadline still count (a slow network).
 GRACE = timedelta(seconds=20)
+#: Loads an attempt with its learner, LMS course and platform (for its statements and
+#: scores) in the same query: ``session.get(QuizAttempt, id, options=WITH_PEOPLE)``.
+WITH_PEOPLE = (joinedload(QuizAttempt.user).joinedload(User.platform),
+               joinedload(QuizAttempt.context).joinedload(Context.deployment).joinedload(Deployment.platform))
 
 
 class AttemptRefused(Exception):
@@ -62,8 +67,19 @@ def attempts_of(session: Session, learner: Learner, item_id: str) -> list[QuizAt
 def quiz_of(session: Session, attempt: QuizAttempt, graded: bool = True) -> tuple[CourseVersion, QuizDef]:
     """The version (the one it was regraded under, if any) and quiz of an attempt."""
     version_id = (attempt.graded_version_id if graded else None) or attempt.course_version_id
-    version = session.get(CourseVersion, version_id)
+    version = cache.version(session, version_id)  # immutable: from memory once read
     return version, quiz_def(version, attempt.quiz_id)
+
+
+def _load_people(session: Session, attempt: QuizAttempt) -> None:
+    """The learner and the LMS course, with their platform, in one query, set on the
+    attempt (its statements and scores read them)."""
+    user, context = session.execute(
+        select(User, Context).join(Context, true()).where(User.id == attempt.user_id, Context.id == attempt.context_id)
+        .options(joinedload(User.platform), joinedload(Context.deployment).joinedload(Deployment.platform))
+    ).one()
+    set_committed_value(attempt, "user", user)
+    set_committed_value(attempt, "context", context)
 
 
 def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id: str,
@@ -87,22 +103,21 @@ def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id:
     if limit is not None and len(existing) >= limit:
         raise AttemptRefused("max_attempts")
     paper = draw_paper(quiz.quiz)
-    attempt = QuizAttempt(
+    attempt = insert_new(session, QuizAttempt, dict(
         uuid=str(uuid.uuid4()), user_id=learner.user_id, context_id=learner.context_id,
         resource_link_id=learner.resource_link_id, course_id=course_id, quiz_id=quiz_id, item_id=item_id,
-        number=len(existing) + 1, course_version_id=version.id, paper=paper, answers={}, status=OPEN,
-        started_at=now, score_max=paper_maximum(paper, quiz.questions),
+        number=len(existing) + 1, course_version_id=version.id, graded_version_id=None, paper=paper, answers={},
+        status=OPEN, started_at=now, saved_at=None, submitted_at=None, closed_by_deadline=False, submit_key=None,
+        score=None, score_max=paper_maximum(paper, quiz.questions), passed=None, graded_at=None,
+        statements_due=False,
         deadline=now + timedelta(minutes=quiz.settings.time_limit_minutes) if quiz.settings.time_limit_minutes else None,
-    )
-    try:
-        with session.begin_nested():
-            session.add(attempt)
-            session.flush()
-    except IntegrityError:  # a second tab started the same attempt at the same moment
+    ), ["user_id", "context_id", "item_id", "number"])
+    if attempt is None:  # a second tab started the same attempt at the same moment
         for other in attempts_of(session, learner, item_id):
             if other.status == OPEN:
                 return other
-        raise AttemptRefused("max_attempts") from None
+        raise AttemptRefused("max_attempts")
+    _load_people(session, attempt)
     statements.attempt_started(session, attempt, version, quiz)
     if len(existing) == 0:
         outcomes.record_started(session, attempt, version, quiz)
@@ -146,14 +161,20 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
     already submitted (by a double click, a retry, another tab, or the deadline)."""
     now = now or utcnow()
     _version, quiz = quiz_of(session, attempt, graded=False)
-    values = {}
+    values, answers = {}, attempt.answers
     if raw and accepting_answers(attempt, now):  # the last answers and the claim, in one statement
         merged = {**attempt.answers, **clean_answers(quiz, attempt, raw)}
-        values = {"answers": {k: v for k, v in merged.items() if v is not None}, "saved_at": now}
+        answers = {k: v for k, v in merged.items() if v is not None}
+        values = {"answers": answers, "saved_at": now}
     late = attempt.deadline is not None and now > attempt.deadline + GRACE
     submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-    values.update(status=GRADED, submitted_at=submitted_at, submit_key=(key or "")[:64] or None,
-                  closed_by_deadline=late, statements_due=True)
+    # Graded before the claim (pure computation), so the claim writes the grade too:
+    # one UPDATE, and the responses are never read back.
+    marks = grade_paper(quiz, attempt, answers)
+    rows = [row for question_id, mark in marks.items() for row in _rows(attempt, quiz, question_id, mark, answers)]
+    version, graded_quiz = quiz_of(session, attempt)
+    values.update(submitted_at=submitted_at, submit_key=(key or "")[:64] or None, closed_by_deadline=late,
+                  statements_due=True, **_grade(graded_quiz, attempt.score_max, [r["points"] for r in rows], now))
     claimed = session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN).values(**values)
         .execution_options(synchronize_session=False)
@@ -163,11 +184,9 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
         return False
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(attempt, name, value)
-    marks = grade_paper(quiz, attempt)
-    rows = [row for question_id, mark in marks.items() for row in _rows(attempt, quiz, question_id, mark)]
     if rows:
         session.execute(insert(AttemptResponse), rows)  # one round trip for the whole paper
-    settle(session, attempt, now)  # the per-question statements follow from the worker (statements_due)
+    _publish(session, attempt, version, graded_quiz, now)  # the per-question statements: the worker's
     return True
 
 
@@ -221,19 +240,21 @@ def emit_due_statements(session: Session, limit: int = 50) -> int:
     return len(due)
 
 
-def grade_paper(quiz: QuizDef, attempt: QuizAttempt) -> dict[str, Mark]:
+def grade_paper(quiz: QuizDef, attempt: QuizAttempt, answers: dict | None = None) -> dict[str, Mark]:
+    """Each question's mark for ``answers`` (the attempt's saved answers by default)."""
+    answers = attempt.answers if answers is None else answers
     marks = {}
     for entry in attempt.paper:
         question = quiz.questions.get(entry["q"])
         if question is not None:
-            marks[question.id] = strategy_for(question).grade(question, attempt.answers.get(question.id))
+            marks[question.id] = strategy_for(question).grade(question, answers.get(question.id))
     return marks
 
 
-def _rows(attempt: QuizAttempt, quiz: QuizDef, question_id: str, mark: Mark) -> list[dict]:
+def _rows(attempt: QuizAttempt, quiz: QuizDef, question_id: str, mark: Mark, answers: dict) -> list[dict]:
     """The response rows of one graded question (a case analysis: one per part)."""
     question = quiz.questions[question_id]
-    answer = attempt.answers.get(question_id)
+    answer = answers.get(question_id)
     if mark.parts:
         types = {q.id: q.type for q in question.questions}
         return [dict(attempt_id=attempt.id, question_id=question_id, part_id=part_id, type=types[part_id],
@@ -247,17 +268,26 @@ def settle(session: Session, attempt: QuizAttempt, now: datetime | None = None) 
     """Total the responses; graded when none waits for an instructor. Then publish."""
     now = now or utcnow()
     session.flush()
-    responses = session.scalars(select(AttemptResponse).where(AttemptResponse.attempt_id == attempt.id)).all()
-    pending = any(r.points is None for r in responses)
+    points = session.scalars(select(AttemptResponse.points).where(AttemptResponse.attempt_id == attempt.id)
+                             .order_by(AttemptResponse.id)).all()
     version, quiz = quiz_of(session, attempt)
-    attempt.score = round(sum(r.points or 0.0 for r in responses), 4)
-    if pending:
-        attempt.status, attempt.passed, attempt.graded_at = PENDING_GRADING, None, None
-    else:
-        attempt.status, attempt.graded_at = GRADED, now
-        attempt.passed = attempt.score >= attempt.score_max * quiz.settings.pass_percent / 100 - 1e-9
+    for name, value in _grade(quiz, attempt.score_max, points, now).items():
+        setattr(attempt, name, value)
     session.flush()
-    if not pending:
+    _publish(session, attempt, version, quiz, now)
+
+
+def _grade(quiz: QuizDef, score_max: float, points: list[float | None], now: datetime) -> dict:
+    """The attempt's total from its responses' points: graded when none waits for an instructor."""
+    score = round(sum(p or 0.0 for p in points), 4)
+    if any(p is None for p in points):
+        return {"status": PENDING_GRADING, "score": score, "passed": None, "graded_at": None}
+    return {"status": GRADED, "score": score, "graded_at": now,
+            "passed": score >= score_max * quiz.settings.pass_percent / 100 - 1e-9}
+
+
+def _publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef, now: datetime) -> None:
+    if attempt.status == GRADED:
         statements.attempt_graded(session, attempt, version, quiz)
     outcomes.publish(session, attempt, version, quiz, now)
 

@@ -62,11 +62,13 @@ def course_grade(session: Session, user_id: int, context_id: int, version: Cours
 
 
 def publish_course_grade(session: Session, user: User, context_id: int, version: CourseVersion,
-                         now: datetime) -> int:
-    """Queue the course grade for every placement of the course in this LMS course."""
-    links = session.scalars(select(ResourceLink).where(
-        ResourceLink.context_id == context_id, ResourceLink.item_kind == "course",
-        ResourceLink.item_id == version.slug)).all()
+                         now: datetime, links: list[ResourceLink] | None = None) -> int:
+    """Queue the course grade for every placement of the course in this LMS course
+    (``links``: those placements, when the caller has them already)."""
+    if links is None:
+        links = session.scalars(select(ResourceLink).where(
+            ResourceLink.context_id == context_id, ResourceLink.item_kind == "course",
+            ResourceLink.item_id == version.slug).order_by(ResourceLink.id)).all()
     if not links:
         return 0
     grade = course_grade(session, user.id, context_id, version)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
@@ -75,12 +75,16 @@ def record_started(session: Session, attempt: QuizAttempt, version: CourseVersio
     )
 
 
-def quiz_links(session: Session, attempt: QuizAttempt) -> list[ResourceLink]:
-    """Where this quiz is placed in the learner's LMS course (it may be placed twice)."""
-    return list(session.scalars(
-        select(ResourceLink).where(ResourceLink.context_id == attempt.context_id, ResourceLink.item_kind == "quiz",
-                                   ResourceLink.item_id == attempt.item_id).order_by(ResourceLink.id)
-    ))
+def placements(session: Session, attempt: QuizAttempt, course_id: str) -> tuple[list[ResourceLink], list[ResourceLink]]:
+    """Where this quiz, and its whole course, are placed in the learner's LMS course
+    (each may be placed twice), in one query."""
+    links = session.scalars(
+        select(ResourceLink).where(ResourceLink.context_id == attempt.context_id, or_(
+            and_(ResourceLink.item_kind == "quiz", ResourceLink.item_id == attempt.item_id),
+            and_(ResourceLink.item_kind == "course", ResourceLink.item_id == course_id),
+        )).order_by(ResourceLink.id)
+    ).all()
+    return [x for x in links if x.item_kind == "quiz"], [x for x in links if x.item_kind == "course"]
 
 
 def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef, now: datetime) -> None:
@@ -99,7 +103,8 @@ def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz
         completed_at=(counted.submitted_at if counted else None),
         source={"feature": "learning", "attempt": (counted or attempt).id},
     )
-    for link in quiz_links(session, attempt):
+    quiz_links, course_links = placements(session, attempt, version.slug)
+    for link in quiz_links:
         ags.enqueue_score(
             session, resource_link=link, user=user, resource_id=attempt.item_id, label=quiz.title("zh-CN"),
             score_given=result.score, score_maximum=result.score_max,
@@ -107,4 +112,4 @@ def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz
             grading_progress=ags.PENDING_MANUAL if result.pending else ags.FULLY_GRADED,
             scored_at=now, source={"feature": "learning", "attempt": attempt.id},
         )
-    publish_course_grade(session, user, attempt.context_id, version, now)
+    publish_course_grade(session, user, attempt.context_id, version, now, links=course_links)

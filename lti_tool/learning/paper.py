@@ -46,25 +46,19 @@ class QuizDef:
 
 def quiz_def(version: CourseVersion, quiz_id: str) -> QuizDef:
     """The quiz ``quiz_id`` of ``version`` (LookupError when it has none). Parsed once per
-    process and content hash: a stored version never changes."""
-    data = version.quiz(quiz_id)
-    quiz = _cached(version.content_hash, quiz_id, data)
-    questions = {q.id: q for q in quiz.all_questions()}
-    return QuizDef(version.slug, version.id, version.version, quiz, questions)
-
-
-_CACHE: dict[tuple[str, str], Quiz] = {}
-
-
-def _cached(content_hash: str, quiz_id: str, data: dict) -> Quiz:
-    key = (content_hash, quiz_id)
-    quiz = _CACHE.get(key)
-    if quiz is None:
-        quiz = Quiz.model_validate(data)
+    process and version: a stored version never changes."""
+    key = (version.content_hash, quiz_id, version.id, version.slug, version.version)
+    found = _CACHE.get(key)
+    if found is None:
+        quiz = Quiz.model_validate(version.quiz(quiz_id))
+        found = QuizDef(version.slug, version.id, version.version, quiz, {q.id: q for q in quiz.all_questions()})
         if len(_CACHE) > 256:
             _CACHE.clear()
-        _CACHE[key] = quiz
-    return quiz
+        _CACHE[key] = found
+    return found
+
+
+_CACHE: dict[tuple, QuizDef] = {}
 
 
 def draw_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict]:
