@@ -23,6 +23,18 @@ def organisation_list(ctx) -> None:
             click.echo(f"{org.slug}\t{org.name}\tplatforms={platforms}")
 
 
+def _change(ctx, change) -> None:
+    """Run ``change(session)`` in a transaction and show the organisation it returns."""
+    from lti_tool.lti import organisations
+
+    with get_db(ctx.app).sessionmaker.begin() as session:
+        try:
+            org = change(session)
+        except organisations.OrganisationError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"organisation {org.slug}: {org.name}")
+
+
 @organisation.command("add", help="Add an organisation (nothing changes if the slug exists).")
 @click.argument("slug")
 @click.option("--name", default="", help="A name to show admins")
@@ -30,12 +42,7 @@ def organisation_list(ctx) -> None:
 def organisation_add(ctx, slug: str, name: str) -> None:
     from lti_tool.lti import organisations
 
-    with get_db(ctx.app).sessionmaker.begin() as session:
-        try:
-            org = organisations.get_or_create(session, slug, name)
-        except organisations.OrganisationError as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"organisation {org.slug}: {org.name}")
+    _change(ctx, lambda session: organisations.get_or_create(session, slug, name))
 
 
 @organisation.command("rename", help="Change an organisation's name (the slug stays).")
@@ -45,9 +52,4 @@ def organisation_add(ctx, slug: str, name: str) -> None:
 def organisation_rename(ctx, slug: str, name: str) -> None:
     from lti_tool.lti import organisations
 
-    with get_db(ctx.app).sessionmaker.begin() as session:
-        try:
-            org = organisations.rename(session, slug, name)
-        except organisations.OrganisationError as exc:
-            raise click.ClickException(str(exc)) from exc
-        click.echo(f"organisation {org.slug}: {org.name}")
+    _change(ctx, lambda session: organisations.rename(session, slug, name))

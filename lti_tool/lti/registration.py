@@ -138,6 +138,7 @@ class ToolRegistration(DynamicRegistration):
             raise RegistrationFailed("the platform returned no client_id")
         platform_config = openid_configuration.get(PLATFORM_CONFIG) or {}
         deployment = tool_config.get("deployment_id")
+        # A new platform joins the organisation "default"; `platform move` puts it in its company's.
         self.platform = platforms.add(
             self.session,
             issuer=openid_configuration["issuer"],

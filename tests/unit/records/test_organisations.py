@@ -129,3 +129,20 @@ def test_organisation_and_platform_commands(app, db_session):
     assert moved.exit_code == 0 and "organisation beta" in moved.output
     assert "organisation=beta" in run(app, "platform", "list").output
     assert run(app, "platform", "move", "999", "--organisation", "beta").exit_code != 0
+
+
+def test_the_roster_links_accounts_of_every_platform_of_the_organisation_only(world, db_session):
+    from lti_tool.hr import roster
+
+    canvas = platform(db_session, "canvas")
+    elsewhere = platform(db_session, "other", "other-company")
+    # accounts from before the employee links: nothing links them yet
+    accounts = [user(db_session, world.platform, "4", "张伟", "E3001"), user(db_session, canvas, "a1", "张伟", "E3001")]
+    stranger = user(db_session, elsewhere, "4", "张伟", "E3001")
+    plan = roster.plan(db_session, world.platform.organisation_id, "staff.csv",
+                       "工号,姓名,部门\nE3001,张伟,售后一部\n".encode())
+    assert roster.apply(db_session, world.platform.organisation_id, plan) == 1
+    linked = {employee_of(db_session, u.id).id for u in accounts}
+    assert len(linked) == 1 and employee_of(db_session, accounts[0].id).department == "售后一部"
+    assert employee_of(db_session, stranger.id) is None
+    assert link_user(db_session, stranger).id not in linked
