@@ -61,6 +61,7 @@ def on_record(session: Session, record: TrainingRecord) -> None:
         with session.begin_nested():
             if employee_of(session, record.user_id) is None:  # a user from before the employee links
                 link_user(session, session.get(User, record.user_id))
+            revoke_unmet(session, record)
             check_course(session, record.user_id, record.course_id, context_id=record.context_id)
     except Exception:  # noqa: BLE001 - logged with its trace
         log.exception("certificate check failed for user %s, course %s", record.user_id, record.course_id)
@@ -78,6 +79,41 @@ def _weakest_first(record: TrainingRecord):
     return (good, record.completed_at is not None, record.completed_at or record.updated_at, record.id)
 
 
+def _verdict(session: Session, user_ids: list[int], course_id: str):
+    """(the course version, the rules' verdict) on the person's records; (None, None)
+    for a course that is not in the library."""
+    records = sorted(session.scalars(select(TrainingRecord).where(
+        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
+    version = course_version_for(session, records, course_id)
+    if version is None:
+        return None, None
+    return version, rules.evaluate(course_id, version.manifest, version.lessons, _results(records))
+
+
+def revoke_unmet(session: Session, record: TrainingRecord, now: datetime | None = None) -> list[Certificate]:
+    """A regrade or a correction turned a result a live certificate stands on into a
+    fail, and the rules are no longer met (no other passing result of the person for
+    that item): the certificate is revoked, with an automatic entry in its audit trail."""
+    if record.status != "failed" and record.passed is not False:
+        return []
+    user_ids = person_user_ids(session, record.user_id)
+    live = [c for c in session.scalars(select(Certificate).where(
+        Certificate.user_id.in_(user_ids), Certificate.course_id == record.course_id, Certificate.revoked_at.is_(None)))
+        if record.id in (c.basis or {}).get("records", [])]
+    if not live:
+        return []
+    _version, verdict = _verdict(session, user_ids, record.course_id)
+    if verdict is None or verdict.met:
+        return []
+    score = f" {record.score:g}/{record.score_max:g}" if record.score is not None and record.score_max else ""
+    reason = f"成绩更正后未通过 / Result changed to not passed: {record.item_id}{score}"
+    for certificate in live:
+        revoke(session, certificate, reason=reason, actor_user_id=None, now=now,
+               details={"automatic": True, "record": record.id, "status": record.status, "score": record.score,
+                        "source": dict(record.source or {})})
+    return live
+
+
 def check_course(session: Session, user_id: int, course_id: str, *, context_id: int | None = None,
                  now: datetime | None = None) -> Certificate | None:
     """Record the course as completed and issue its certificate when the rules are met;
@@ -87,13 +123,8 @@ def check_course(session: Session, user_id: int, course_id: str, *, context_id: 
     from lti_tool.records.services import record_result
 
     user_ids = person_user_ids(session, user_id)
-    records = sorted(session.scalars(select(TrainingRecord).where(
-        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
-    version = course_version_for(session, records, course_id)
-    if version is None:
-        return None
-    verdict = rules.evaluate(course_id, version.manifest, version.lessons, _results(records))
-    if not verdict.met:
+    version, verdict = _verdict(session, user_ids, course_id)
+    if version is None or not verdict.met:
         return None
     user = session.get(User, user_id)
     done_at = verdict.completed_at or now or utcnow()
@@ -170,13 +201,13 @@ def _emit_earned(session: Session, certificate: Certificate, user: User, version
 
 
 def revoke(session: Session, certificate: Certificate, *, reason: str, actor_user_id: int | None,
-           now: datetime | None = None) -> None:
+           now: datetime | None = None, details: dict | None = None) -> None:
     if certificate.revoked_at is not None:
         return
     certificate.revoked_at = now or utcnow()
     certificate.revoked_reason = reason
     session.add(CertificateEvent(certificate_id=certificate.id, action="revoked", actor_user_id=actor_user_id,
-                                 at=certificate.revoked_at, details={"reason": reason}))
+                                 at=certificate.revoked_at, details={"reason": reason, **(details or {})}))
     session.flush()
 
 
