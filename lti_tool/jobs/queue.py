@@ -41,6 +41,9 @@ SWEPT = NAMESPACE + ":swept:{}"
 # A drain works at most this long before it hands over to a fresh message.
 DRAIN_BUDGET_SECONDS = 20.0
 PENDING_TTL_SECONDS = 60
+# After the broker failed, commits stop asking it for this long (the sweep covers):
+# a broker that does not answer must not slow every request down.
+QUIET_AFTER_FAILURE_SECONDS = 5.0
 
 _lock = threading.Lock()
 _queue: _Queue | None = None
@@ -49,8 +52,9 @@ _queue: _Queue | None = None
 class _Queue:
     def __init__(self, url: str, heartbeat_timeout_ms: int):
         self.url = url
-        self.broker = RedisBroker(url=url, namespace=NAMESPACE, heartbeat_timeout=heartbeat_timeout_ms)
-        self.redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        self.redis = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=2, health_check_interval=30)
+        self.broker = RedisBroker(client=self.redis, namespace=NAMESPACE, heartbeat_timeout=heartbeat_timeout_ms)
+        self.quiet_until = 0.0
         dramatiq.set_broker(self.broker)
         self.drain = dramatiq.actor(
             _drain, actor_name="drain", queue_name=QUEUE, broker=self.broker,
@@ -59,6 +63,8 @@ class _Queue:
 
     def request(self, name: str) -> bool:
         """Send one drain of *name* unless one already waits; False if the broker is down."""
+        if time.monotonic() < self.quiet_until:
+            return False
         key = PENDING.format(name)
         try:
             if not self.redis.set(key, "1", nx=True, ex=PENDING_TTL_SECONDS):
@@ -70,6 +76,7 @@ class _Queue:
                 raise
             return True
         except Exception as exc:  # noqa: BLE001 - the sweep sends it later
+            self.quiet_until = time.monotonic() + QUIET_AFTER_FAILURE_SECONDS
             log.warning("queue: drain of %s not sent (%s); the next sweep will", name, exc)
             return False
 
