@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import insert_once, utcnow
@@ -62,23 +62,40 @@ def submit(session: Session, *, platform_id: int, context_id: int, course_id: st
     session.flush()
 
 
+class MixedElsewhere(Exception):
+    """Another worker moved these answers first; this pass's transaction is void."""
+
+
 def mix(session: Session, minimum: int = MIN_RESPONSES) -> int:
     """Move the pending answers of every course run with at least ``minimum`` waiting
     into the responses, shuffled, with new random ids (flush only: the caller's own
-    transaction, with no person's record in it). Returns how many were moved."""
+    transaction, with no person's record in it). Returns how many were moved.
+
+    Each answer is taken by deleting it first: if another worker deleted it meanwhile
+    (PostgreSQL makes this one wait on the row locks; SQLite has one writer), this
+    raises ``MixedElsewhere`` and the caller rolls back, so no answer counts twice."""
     runs = session.execute(select(QuestionnairePending.context_id, QuestionnairePending.course_id)
                            .group_by(QuestionnairePending.context_id, QuestionnairePending.course_id)
                            .having(func.count() >= minimum)).all()
     moved = 0
     for context_id, course_id in runs:
         pending = list(session.scalars(select(QuestionnairePending).where(
-            QuestionnairePending.context_id == context_id, QuestionnairePending.course_id == course_id)))
+            QuestionnairePending.context_id == context_id, QuestionnairePending.course_id == course_id)
+            .with_for_update()))
+        if len(pending) < minimum:
+            continue
+        taken = session.execute(delete(QuestionnairePending)
+                                .where(QuestionnairePending.id.in_([a.id for a in pending]))
+                                .execution_options(synchronize_session=False)).rowcount
+        if taken != len(pending):
+            raise MixedElsewhere(f"{len(pending) - taken} answers of run {context_id}/{course_id} moved already")
         secrets.SystemRandom().shuffle(pending)
+        session.add_all([QuestionnaireResponse(id=secrets.token_hex(16), platform_id=answer.platform_id,
+                                               context_id=context_id, course_id=course_id, comment=answer.comment,
+                                               **{q: getattr(answer, q) for q in QUESTIONS})
+                         for answer in pending])
         for answer in pending:
-            session.add(QuestionnaireResponse(id=secrets.token_hex(16), platform_id=answer.platform_id,
-                                              context_id=context_id, course_id=course_id, comment=answer.comment,
-                                              **{q: getattr(answer, q) for q in QUESTIONS}))
-            session.delete(answer)
+            session.expunge(answer)
         moved += len(pending)
     session.flush()
     return moved
@@ -88,8 +105,11 @@ def drain(app) -> int:
     """Worker pass: mix what is waiting, in a transaction of its own."""
     from lti_tool.db import get_db
 
-    with get_db(app).sessionmaker.begin() as session:
-        return mix(session)
+    try:
+        with get_db(app).sessionmaker.begin() as session:
+            return mix(session)
+    except MixedElsewhere:
+        return 0
 
 
 def waiting(session: Session, context_id: int, course_id: str) -> int:
