@@ -96,7 +96,9 @@ def pdf_bytes(session: Session, certificate: Certificate, base_url: str) -> byte
 def unrendered(session: Session, limit: int, ids: list[int] | None = None) -> list[Certificate]:
     query = (select(Certificate).outerjoin(CertificatePdf, CertificatePdf.certificate_id == Certificate.id)
              .where(CertificatePdf.certificate_id.is_(None), Certificate.render_attempts < MAX_ATTEMPTS)
-             .order_by(Certificate.id).limit(limit))
+             .order_by(Certificate.id).limit(limit)
+             # Several workers: each renders the certificates it locked, none twice.
+             .with_for_update(of=Certificate, skip_locked=True))
     if ids is not None:
         query = query.where(Certificate.id.in_(ids))
     return list(session.scalars(query))
