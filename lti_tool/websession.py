@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from lti_tool.db import get_db, utcnow
+from lti_tool.db import session as db_session  # the request's own
 
 COOKIE_NAME = "ast_session"
 TOKEN_PARAM = "_s"  # query or form field carrying the session when cookies are blocked
@@ -55,7 +56,8 @@ class DbSessionInterface(SessionInterface):
         return (token, True) if token else (None, False)
 
     # Sessions are read and written with plain SQL statements (no ORM unit of work):
-    # it is every request's first query.
+    # it is every request's first query. It is read on the request's own database
+    # session, so a request takes one connection from the pool (one checkout, one ping).
 
     def open_session(self, app: Flask, request_):
         from lti_tool.lti.models import WebSession
@@ -65,10 +67,9 @@ class DbSessionInterface(SessionInterface):
         token, via_token = self._token_from_request()
         if token and len(token) < 200:
             table = WebSession.__table__
-            with get_db(app).engine.connect() as conn:
-                row = conn.execute(
-                    select(table.c.data).where(table.c.id_hash == _hash(token), table.c.expires_at > utcnow())
-                ).first()
+            row = db_session().execute(
+                select(table.c.data).where(table.c.id_hash == _hash(token), table.c.expires_at > utcnow())
+            ).first()
             if row is not None:
                 return DbSession(dict(row.data), token=token, via_token=via_token)
         return DbSession()
