@@ -29,6 +29,7 @@ import requests
 
 from _common import gunicorn, wait_http  # noqa: E402
 from launch import CLAIM, CLIENT_ID, DEPLOYMENT, ISSUER, BenchPlatform, prepare_database  # noqa: E402
+from tests.support.quiz_library import write_quiz_course  # noqa: E402
 
 COURSE, QUIZ = "bench-course", "bench-quiz"
 QUESTIONS = 50
@@ -49,44 +50,8 @@ def submit():
 
 
 def write_library(root: Path) -> dict[str, list[str]]:
-    """A course with one 50-question quiz of the four objective types; returns the form
-    fields that answer it fully right."""
-    folder = root / COURSE
-    (folder / "quizzes").mkdir(parents=True)
-    (folder / "course.yaml").write_text(f"""id: {COURSE}
-version: "1.0.0"
-category: professional
-modes: [online]
-title: {{zh-CN: 基准课程, en: Benchmark course}}
-description: {{zh-CN: 基准测试。, en: Benchmark.}}
-hours: 1
-quizzes: [quizzes/{QUIZ}.yaml]
-completion: {{quizzes: [{QUIZ}]}}
-""")
-    lines = [f"id: {QUIZ}", "title: {zh-CN: 基准测验, en: Benchmark quiz}",
-             "settings: {pass_percent: 60, time_limit_minutes: 60, shuffle_options: true}", "questions:"]
-    answers: dict[str, list[str]] = {}
-    opts = "options: [{id: a, text: {zh-CN: 甲, en: A}}, {id: b, text: {zh-CN: 乙, en: B}}, " \
-           "{id: c, text: {zh-CN: 丙, en: C}}, {id: d, text: {zh-CN: 丁, en: D}}]"
-    for n in range(QUESTIONS):
-        qid, stem = f"q{n}", f"stem: {{zh-CN: 第 {n} 题, en: Question {n}}}"
-        kind = n % 4
-        if kind == 0:
-            lines.append(f"  - {{id: {qid}, type: single_choice, points: 2, {stem}, {opts}, answer: b}}")
-            answers[f"a.{qid}"] = ["b"]
-        elif kind == 1:
-            lines.append(f"  - {{id: {qid}, type: multiple_choice, points: 2, scoring: partial, {stem}, {opts}, "
-                         "answers: [a, c]}")
-            answers[f"a.{qid}"] = ["a", "c"]
-        elif kind == 2:
-            lines.append(f"  - {{id: {qid}, type: true_false, points: 1, {stem}, answer: true}}")
-            answers[f"a.{qid}"] = ["true"]
-        else:
-            lines.append(f"  - {{id: {qid}, type: fill_blank, points: 2, stem: {{zh-CN: '电压 [[v]]', "
-                         f"en: 'Voltage [[v]]'}}, blanks: [{{id: v, accept: ['24V', '24 V']}}]}}")
-            answers[f"a.{qid}.v"] = ["２４Ｖ"]
-    (folder / "quizzes" / f"{QUIZ}.yaml").write_text("\n".join(lines) + "\n")
-    return answers
+    """The benchmark's course and quiz; returns the form fields that answer it fully right."""
+    return write_quiz_course(root, COURSE, QUIZ, QUESTIONS)
 
 
 class QuizPlatform(BenchPlatform):

@@ -6,7 +6,6 @@ record, the xAPI statements and the AGS scores of the quiz and of the course."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,52 +16,14 @@ from lti_tool.lti.ags_models import ScoreOutbox
 from lti_tool.records.models import TrainingRecord
 from tests.functional.learning.conftest import attempt_id, launch
 from tests.support.queries import count_queries
+from tests.support.quiz_library import write_quiz_course
 from xapi.schema import statement
 
 COURSE, QUIZ, QUESTIONS = "hot-path", "big-quiz", 50
+MAXIMUM = 13 * 2 + 13 * 2 + 12 * 1 + 12 * 2  # points of the single, multiple, true/false and blank questions
 # Measured (transaction control not counted): a returning learner's start 7; submit 25,
 # of which 8 are the certificate rules' check and 4 each score queued (quiz and course).
 START_QUERIES, SUBMIT_QUERIES = 7 + 1, 25 + 2
-
-
-def write_course(root: Path) -> dict[str, list[str]]:
-    """A course whose grade is one 50-question quiz of the four objective types; returns
-    the form fields that answer it fully right."""
-    folder = root / COURSE
-    (folder / "quizzes").mkdir(parents=True)
-    (folder / "course.yaml").write_text(f"""id: {COURSE}
-version: "1.0.0"
-category: professional
-modes: [online]
-title: {{zh-CN: 热路径课程, en: Hot path course}}
-description: {{zh-CN: 测验提交。, en: Quiz submit.}}
-hours: 1
-quizzes: [quizzes/{QUIZ}.yaml]
-completion: {{quizzes: [{QUIZ}]}}
-""", encoding="utf-8")
-    opts = ("options: [{id: a, text: {zh-CN: 甲, en: A}}, {id: b, text: {zh-CN: 乙, en: B}}, "
-            "{id: c, text: {zh-CN: 丙, en: C}}]")
-    lines = [f"id: {QUIZ}", "title: {zh-CN: 五十题测验, en: Fifty questions}",
-             "settings: {pass_percent: 60, time_limit_minutes: 30, shuffle_options: true}", "questions:"]
-    right: dict[str, list[str]] = {}
-    for n in range(QUESTIONS):
-        head = f"id: q{n}, points: 2, stem: {{zh-CN: 第 {n} 题, en: Question {n}}}"
-        kind = n % 4
-        if kind == 0:
-            lines.append(f"  - {{{head}, type: single_choice, {opts}, answer: b}}")
-            right[f"a.q{n}"] = ["b"]
-        elif kind == 1:
-            lines.append(f"  - {{{head}, type: multiple_choice, scoring: partial, {opts}, answers: [a, c]}}")
-            right[f"a.q{n}"] = ["a", "c"]
-        elif kind == 2:
-            lines.append(f"  - {{{head}, type: true_false, answer: false}}")
-            right[f"a.q{n}"] = ["false"]
-        else:
-            lines.append(f"  - {{id: q{n}, points: 2, type: fill_blank, stem: {{zh-CN: '扭矩 [[t]]', "
-                         "en: 'Torque [[t]]'}, blanks: [{id: t, accept: ['25Nm', '25 N·m']}]}")
-            right[f"a.q{n}.t"] = ["２５Nm"]
-    (folder / "quizzes" / f"{QUIZ}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return right
 
 
 @pytest.fixture
@@ -72,7 +33,7 @@ def settings_overrides(settings_overrides, tmp_path):
 
 @pytest.fixture
 def right(settings_overrides) -> dict[str, list[str]]:
-    return write_course(settings_overrides["content_path"])
+    return write_quiz_course(settings_overrides["content_path"], COURSE, QUIZ, QUESTIONS)
 
 
 def test_start_and_submit_of_a_50_question_quiz_run_a_fixed_number_of_queries(app, platform, right, db_session):
@@ -94,7 +55,7 @@ def test_start_and_submit_of_a_50_question_quiz_run_a_fixed_number_of_queries(ap
         with count_queries(engine) as submitted:
             browser.submit(form, right, stop_at=lambda method, _url: method == "GET")
         browser.resume()
-        assert browser.page.text_of("score") == "100 / 100"
+        assert browser.page.text_of("score") == f"{MAXIMUM:g} / {MAXIMUM:g}"
         assert f"/learn/attempt/{attempt}/result" in browser.url
         counts.append((started.count, submitted.count, str(started), str(submitted), submitted.statements))
         browser.get(f"{platform.tool_base_url}/learn/quiz/{COURSE}/{QUIZ}")
@@ -109,11 +70,11 @@ def test_start_and_submit_of_a_50_question_quiz_run_a_fixed_number_of_queries(ap
     # Everything the submit promises is written, once per attempt.
     attempts = db_session.scalars(select(QuizAttempt).order_by(QuizAttempt.number)).all()
     assert [(a.number, a.status, a.score, a.score_max, a.passed) for a in attempts] == [
-        (n, "graded", 100.0, 100.0, True) for n in (1, 2, 3)]
+        (n, "graded", MAXIMUM, MAXIMUM, True) for n in (1, 2, 3)]
     assert db_session.scalar(select(func.count()).select_from(AttemptResponse)) == 3 * QUESTIONS
     record = db_session.scalars(select(TrainingRecord).where(TrainingRecord.item_id == f"{COURSE}/{QUIZ}")).one()
-    assert (record.status, record.score, record.score_max) == ("passed", 100.0, 100.0)
+    assert (record.status, record.score, record.score_max) == ("passed", MAXIMUM, MAXIMUM)
     scores = db_session.scalars(select(ScoreOutbox).order_by(ScoreOutbox.id)).all()
-    assert sorted((s.resource_id, s.score_given) for s in scores[-2:]) == [(COURSE, 100.0), (f"{COURSE}/{QUIZ}", 100.0)]
+    assert sorted((s.resource_id, s.score_given) for s in scores[-2:]) == [(COURSE, 100.0), (f"{COURSE}/{QUIZ}", MAXIMUM)]
     verbs = [v.rsplit("/", 1)[-1] for v in db_session.scalars(select(statement.c.verb_id))]
     assert (verbs.count("attempted"), verbs.count("completed"), verbs.count("passed")) == (3, 3, 3)
