@@ -117,7 +117,31 @@ def insert_new(session: Session, model, values: dict, keys: list[str]):
 
 
 def session() -> Session:
-    """The current request's session (created on first use)."""
+    """The current request's session (created on first use). It holds on to the rows it
+    loads, so a row looked up twice in one request is read once (SQLAlchemy's identity
+    map alone forgets a row nothing refers to any more)."""
     if "db_session" not in g:
         g.db_session = get_db().sessionmaker()
+        g.db_session.info[_HELD] = {}
     return g.db_session
+
+
+_HELD = "request_rows"
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+@event.listens_for(Session, "pending_to_persistent")
+@event.listens_for(Session, "detached_to_persistent")
+def _hold(db_session: Session, instance) -> None:
+    held = db_session.info.get(_HELD)
+    if held is not None:  # only the request's session: workers' loops keep their memory bounded
+        held[id(instance)] = instance  # by identity: a model may define __eq__
+
+
+@event.listens_for(Session, "persistent_to_detached")
+@event.listens_for(Session, "persistent_to_deleted")
+@event.listens_for(Session, "persistent_to_transient")
+def _release(db_session: Session, instance) -> None:
+    held = db_session.info.get(_HELD)
+    if held is not None:
+        held.pop(id(instance), None)
