@@ -17,7 +17,7 @@ from lti_tool.db import get_db, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
-BATCH = 10  # one worker pass: ~1-2 s of rendering, so other drainers are not held up
+BATCH = 10  # one worker pass: ~0.5-1 s of rendering, so other drainers are not held up
 
 
 def face(certificate: Certificate, base_url: str, replaced_number: str | None = None) -> pdf.Face:
