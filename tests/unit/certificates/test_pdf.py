@@ -16,12 +16,14 @@ from lti_tool.certificates import fonts, pdf
 
 def face(i: int, name: str) -> pdf.Face:
     return pdf.Face(number=f"AT2026{i:07d}", holder_name=name, employee_number=f"E{i}",
-                    course_title_zh="故障诊断与维修", course_title_en="Fault diagnosis and repair", issued="2026-11-23",
-                    valid_until=None, hours="8", verify_url=f"https://training.example.com/verify/{i:032x}")
+                    course_title_zh="故障诊断与维修", course_title_en="Fault diagnosis and repair",
+                    issued="2026-11-23", valid_until=None, hours="8",
+                    verify_url=f"https://training.example.com/verify/{i:032x}")
 
 
 def text(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return out.decode()
 
 
 def embedded_fonts(data: bytes) -> list[str]:
@@ -70,7 +72,8 @@ def test_a_name_no_font_can_draw_is_refused_not_rendered_as_empty_boxes():
 def test_the_cut_holds_gb2312_latin_and_the_template_and_is_far_smaller_than_the_system_font():
     cut = fonts.fonts()
     template = fonts.TEMPLATE.read_text(encoding="utf-8")
-    assert {ord(ch) for ch in "结业证书兹证明工号扫码验证换发自ǜāé" + template if not ch.isspace()} <= cut.cut_chars
+    wanted = "结业证书兹证明工号扫码验证换发自ǜāé" + template
+    assert {ord(ch) for ch in wanted if not ch.isspace()} <= cut.cut_chars
     assert len([c for c in cut.cut_chars if 0x4E00 <= c <= 0x9FFF]) >= 6763
     source, _index = fonts.system_font()
     assert cut.cut.stat().st_size < source.stat().st_size / 5
