@@ -51,6 +51,23 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its children (Linux /proc):
+    a gunicorn master and its workers, or PostgreSQL's postmaster and its backends."""
+    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None = None) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",

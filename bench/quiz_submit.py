@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from _common import gunicorn, wait_http  # noqa: E402
+from _common import gunicorn, tree_cpu_seconds, wait_http  # noqa: E402
 from launch import CLAIM, CLIENT_ID, DEPLOYMENT, ISSUER, BenchPlatform, prepare_database  # noqa: E402
 from tests.support.quiz_library import write_quiz_course  # noqa: E402
 
@@ -183,9 +183,24 @@ def main() -> None:
             learners = list(pool.map(lambda n: launch_learner(tool_url, platform, n), range(args.learners)))
         run(learners[:4], submit, 3, 40)  # warm up: the course import, connection pools
         run([(requests.Session(), "") for _ in range(4)], plain, 2, 200)
+
+        def cpu() -> dict[str, float]:  # the servers' CPU time: independent of other load on the machine
+            return {"tool": tree_cpu_seconds(procs[0].pid), "plain": tree_cpu_seconds(procs[1].pid),
+                    "db": pg_cpu()}
+
+        def pg_cpu() -> float:
+            return tree_cpu_seconds(int((pg.data / "postmaster.pid").read_text().split()[0])) if pg else 0.0
+
+        before = cpu()
         tool = run(learners, submit, args.seconds, args.max_iterations)
+        between = cpu()
         alone = run(learners[:1], submit, min(args.seconds, 5), args.max_iterations)  # service time, no queue
+        ahead = cpu()
         base = run([(requests.Session(), "") for _ in range(args.learners)], plain, args.seconds, args.max_iterations)
+        after = cpu()
+        tool["cpu_ms"] = 1000 * sum(between[k] - before[k] for k in ("tool", "db")) / max(1, tool["done"])
+        tool["db_ms"] = 1000 * (between["db"] - before["db"]) / max(1, tool["done"])
+        base["cpu_ms"] = 1000 * (after["plain"] - ahead["plain"]) / max(1, base["done"])
         from sqlalchemy import create_engine, text
 
         engine = create_engine(db_url)
@@ -212,6 +227,9 @@ def main() -> None:
         if r["error_samples"]:
             print("errors:", r["error_samples"])
     print(f"graded attempts: {graded}, all fully right: {full}; AGS scores queued: {queued}")
+    print(f"server CPU per iteration: tool {tool['cpu_ms']:.1f} ms (of which the database {tool['db_ms']:.1f} ms), "
+          f"plain {base['cpu_ms']:.1f} ms; their ratio {base['cpu_ms'] / tool['cpu_ms']:.3f} "
+          "(the throughput ratio on idle cores, without the client's share)")
     ratio = tool["per_second"] / base["per_second"] if base["per_second"] else float("nan")
     print(f"ratio submissions/s : plain/s = {ratio:.3f} (goal >= 0.2); submit p95 = {tool['p95_ms']:.0f} ms "
           f"under load, {alone['p95_ms']:.0f} ms alone (goal < 150)")
