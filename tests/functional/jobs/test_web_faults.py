@@ -1,0 +1,194 @@
+"""A web process killed with SIGKILL while learners submit their quizzes: every
+attempt is either fully submitted (result, responses, training record, xAPI
+statements, AGS score row) or untouched, never half; after a restart the untouched
+ones are submitted, a second submit of a finished one changes nothing, and each
+learner ends with exactly one result, one record and one score row. On PostgreSQL,
+under gunicorn, as in production."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from lti_tool.db import get_db
+from lti_tool.jobs import queue
+from lti_tool.learning.models import AttemptResponse, QuizAttempt
+from lti_tool.lti.ags_models import ScoreOutbox
+from lti_tool.records.models import TrainingRecord
+from tests.lti_platform import TestPlatform
+from tests.support.browser import Browser
+from tests.support.postgres import free_port
+from tests.support.quiz_library import write_quiz_course
+from xapi import schema
+
+pytestmark = pytest.mark.postgres
+
+ROOT = Path(__file__).resolve().parents[3]
+CLI = Path(sys.executable).with_name("aftersales-training")
+COURSE, QUIZ, LEARNERS = "fault-course", "fault-quiz", 16
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+
+
+@pytest.fixture
+def database_url(postgres, request):
+    name = f"webfault_{abs(hash(request.node.nodeid)) % 10**8}_{os.getpid()}"
+    postgres.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
+    yield postgres.url(name)
+    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def answers(tmp_path) -> list[tuple[str, str]]:
+    fields = write_quiz_course(tmp_path / "library", COURSE, QUIZ, 50)
+    return [(name, value) for name, values in fields.items() for value in values]
+
+
+@pytest.fixture
+def settings_overrides(settings_overrides, tmp_path, answers):
+    return {**settings_overrides, "content_path": tmp_path / "library"}
+
+
+class Web:
+    """``aftersales-training serve`` (no worker: the outbox rows stay to be counted)."""
+
+    def __init__(self, settings: dict, port: int, log: Path) -> None:
+        self.port, self.log = port, log
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "AFTERSALES_DATABASE_URL": settings["database_url"],
+                    "AFTERSALES_PUBLIC_BASE_URL": settings["public_base_url"],
+                    "AFTERSALES_SECRET_KEY": settings["secret_key"],
+                    "AFTERSALES_INSTANCE_PATH": str(settings["instance_path"]),
+                    "AFTERSALES_CONTENT_PATH": str(settings["content_path"]), "AFTERSALES_EMBEDDED_WORKER": "false"}
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Web":
+        out = open(self.log, "ab")
+        self.process = subprocess.Popen([str(CLI), "serve", "--port", str(self.port), "--workers", "2"],
+                                        env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        out.close()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.RequestException:
+                pass
+            assert self.process.poll() is None and time.monotonic() < deadline, self.log.read_text()[-3000:]
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=40)
+
+
+@pytest.fixture
+def web(app, settings_overrides, tool_port, tmp_path):
+    server = Web(settings_overrides, tool_port, tmp_path / "web.log").start()
+    yield server
+    server.stop()
+
+
+def state(app) -> dict[int, dict]:
+    """Per attempt: its status and every row a submit writes."""
+    with get_db(app).sessionmaker() as s:
+        attempts = s.scalars(select(QuizAttempt)).all()
+        responses = {row[0]: row[1] for row in s.execute(
+            select(AttemptResponse.attempt_id, func.count()).group_by(AttemptResponse.attempt_id)).all()}
+        scores = Counter(s.scalars(select(ScoreOutbox.user_id)).all())
+        records = {r.user_id: r.status for r in s.scalars(select(TrainingRecord).where(TrainingRecord.kind == "quiz"))}
+        verbs = defaultdict(set)
+        for body in s.scalars(select(schema.statement.c.body)):
+            body = body if isinstance(body, dict) else json.loads(body)
+            registration = body.get("context", {}).get("registration")
+            verbs[registration].add(body["verb"]["id"])
+        return {a.id: {"user": a.user_id, "status": a.status, "score": a.score, "responses": responses.get(a.id, 0),
+                       "scores": scores[a.user_id], "record": records.get(a.user_id),
+                       "completed": COMPLETED in verbs[a.uuid]} for a in attempts}
+
+
+def assert_whole_or_untouched(rows: dict[int, dict]) -> tuple[int, int]:
+    done = untouched = 0
+    for attempt in rows.values():
+        if attempt["status"] == "open":
+            assert (attempt["score"], attempt["responses"], attempt["scores"], attempt["completed"]) == \
+                (None, 0, 0, False), attempt
+            assert attempt["record"] == "in_progress", attempt
+            untouched += 1
+        else:
+            assert attempt["score"] is not None and attempt["responses"] == 50 and attempt["scores"] == 1, attempt
+            assert attempt["completed"] and attempt["record"] not in (None, "in_progress"), attempt
+            done += 1
+    return done, untouched
+
+
+def test_a_web_process_killed_mid_submit_leaves_no_half_attempt(app, web, answers):
+    queue.reset()
+    with TestPlatform(tool_base_url=web.url) as lms:
+        lms.register_in_tool(app)
+        link = lms.add_resource_link("测验", custom={"item_kind": "quiz", "item_id": f"{COURSE}/{QUIZ}"},
+                                     line_item={"label": "测验", "scoreMaximum": 100, "resourceId": QUIZ})
+        learners = []
+        for n in range(LEARNERS):
+            lms.add_user(f"k{n}", f"学员{n}")
+            browser = Browser(timeout=60)
+            page = lms.launch(browser, user=f"k{n}", resource_link=link.id)
+            assert page.status_code == 200 and "/learn/quiz/" in page.url
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            started = browser.session.post(f"{web.url}/learn/start/{COURSE}/{QUIZ}", data={"csrf_token": token},
+                                           allow_redirects=False, timeout=30)
+            assert started.status_code == 303
+            learners.append((browser, token, web.url + started.headers["Location"] + "/submit"))
+
+        def submit(browser, token, url, outcomes):
+            try:
+                response = browser.session.post(url, data=[("csrf_token", token), *answers],
+                                                allow_redirects=False, timeout=30)
+                outcomes.append(response.status_code)
+            except requests.RequestException as exc:  # the process died under it
+                outcomes.append(type(exc).__name__)
+
+        outcomes: list = []
+        threads = [threading.Thread(target=submit, args=(*learner, outcomes)) for learner in learners]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 60
+        while not any(a["status"] != "open" for a in state(app).values()):
+            assert time.monotonic() < deadline, "no submit finished"
+            time.sleep(0.01)
+        web.kill()  # SIGKILL the master and its workers, submits in flight
+        for t in threads:
+            t.join(timeout=40)
+        done, untouched = assert_whole_or_untouched(state(app))
+        assert done >= 1 and untouched >= 1, (done, untouched, outcomes)
+        assert any(not isinstance(o, int) for o in outcomes)  # some requests died with the process
+
+        web.start()
+        again: list = []
+        for learner in learners:  # every learner submits (again)
+            submit(*learner, again)
+        assert set(again) == {303}, again
+        rows = state(app)
+        assert assert_whole_or_untouched(rows) == (LEARNERS, 0)
+        per_user = Counter(a["user"] for a in rows.values() if a["status"] != "open")
+        assert len(per_user) == LEARNERS and set(per_user.values()) == {1}
