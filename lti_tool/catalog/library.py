@@ -4,6 +4,7 @@ list of the items an instructor can place in an LMS course by Deep Linking."""
 from __future__ import annotations
 
 import logging
+import time
 
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,7 +127,7 @@ def load_library(path: Path, strict: bool = True) -> Library:
     problems are kept in ``Library.problems``: one broken course must not take the
     whole catalogue away from learners and instructors."""
     path = Path(path).resolve()
-    library = _load(path, _fingerprint(path))
+    library = _load(path, _fingerprint(path) if strict else _recent_fingerprint(path))
     if strict and library.problems:
         raise ContentError(library.problems)
     return library
@@ -138,6 +139,22 @@ def _load(path: Path, _fingerprint: tuple) -> Library:
     if problems:
         log.error("the course library at %s has %d problem(s); first: %s", path, len(problems), problems[0])
     return Library(path, courses, problems)
+
+
+# Serving a page need not walk the whole library each time: a change made to the
+# folder shows within this many seconds.
+FRESH_SECONDS = 2.0
+_recent: dict[Path, tuple[float, tuple]] = {}
+
+
+def _recent_fingerprint(path: Path) -> tuple:
+    now = time.monotonic()
+    seen = _recent.get(path)
+    if seen is not None and now - seen[0] < FRESH_SECONDS:
+        return seen[1]
+    fingerprint = _fingerprint(path)
+    _recent[path] = (now, fingerprint)
+    return fingerprint
 
 
 def _fingerprint(path: Path) -> tuple:

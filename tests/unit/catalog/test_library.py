@@ -42,6 +42,19 @@ def test_the_library_is_cached_until_a_file_changes(sample):
     assert second.course("basics").manifest.title.en == "Basics of service"
 
 
+def test_serving_looks_at_the_folder_at_most_every_few_seconds(sample, monkeypatch):
+    from lti_tool.catalog import library as module
+
+    clock = [1000.0]
+    monkeypatch.setattr(module.time, "monotonic", lambda: clock[0])
+    first = load_library(sample.root, strict=False)
+    sample.edit("course.yaml", "  en: Basics\n", "  en: Basics of service\n")
+    assert load_library(sample.root, strict=False) is first  # within FRESH_SECONDS: no walk of the folder
+    assert load_library(sample.root).course("basics").manifest.title.en == "Basics of service"  # strict: always
+    clock[0] += module.FRESH_SECONDS + 0.1
+    assert load_library(sample.root, strict=False).course("basics").manifest.title.en == "Basics of service"
+
+
 def test_an_invalid_library_raises_with_every_problem(sample):
     sample.edit("quizzes/check.yaml", "    answer: a\n", "    answer: z\n")
     sample.edit("course.yaml", "category: general", "category: sales")
