@@ -150,9 +150,11 @@ class Drainer:
         """Turn the oldest outbox rows into one pending delivery per target (none when
         no target is configured: the local store keeps every statement).
 
-        Idempotent (a delivery exists once per target and statement), so it works on a
-        seq range, in the database: a row another transaction has not committed yet is
-        invisible to both the copy and the delete, and stays for the next pass."""
+        Idempotent (a delivery exists once per target and statement). It copies and
+        deletes exactly the rows it locked, never a seq range: a transaction that took
+        a lower seq may commit between the copy and the delete (PostgreSQL's READ
+        COMMITTED gives each statement a fresh snapshot), and a range delete would
+        remove its rows uncopied."""
         try:
             with self.sessions.begin() as s:
                 seqs = s.scalars(
@@ -160,7 +162,7 @@ class Drainer:
                 ).all()
                 if not seqs:
                     return 0
-                in_range = outbox.c.seq.between(seqs[0], seqs[-1])
+                in_range = outbox.c.seq.in_(seqs)
                 now = self.clock()
                 for t in self.targets:
                     rows = (select(literal(t.name), outbox.c.seq, statement.c.actor_key, literal(PENDING),
