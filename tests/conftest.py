@@ -61,6 +61,16 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def postgres_database_url(postgres, request) -> str:
+    """A fresh PostgreSQL database, for tests about row locks between processes
+    (a module takes it with ``def database_url(postgres_database_url)``)."""
+    name = f"p{next(_counter)}_{abs(hash(request.node.nodeid)) % 10**8}"
+    postgres.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
+    yield postgres.url(name)
+    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
 def tool_port() -> int:
     return free_port()
 

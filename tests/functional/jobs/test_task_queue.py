@@ -42,12 +42,8 @@ STATEMENTS = 240
 
 
 @pytest.fixture
-def database_url(postgres, request):
-    """PostgreSQL only: row locks with SKIP LOCKED are what several workers rely on."""
-    name = f"queue_{abs(hash(request.node.nodeid)) % 10**8}_{os.getpid()}"
-    postgres.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
-    yield postgres.url(name)
-    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def database_url(postgres_database_url):
+    return postgres_database_url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ between the fan-out's copy and its delete, and only the rows the fan-out locked 
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from sqlalchemy import event, select
@@ -19,11 +18,8 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def database_url(postgres, request):
-    name = f"fanout_{abs(hash(request.node.nodeid)) % 10**8}_{os.getpid()}"
-    postgres.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
-    yield postgres.url(name)
-    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def database_url(postgres_database_url):
+    return postgres_database_url
 
 
 def test_a_statement_committed_during_the_fan_out_keeps_its_delivery(app):

@@ -4,7 +4,6 @@ SQLite deployment runs one embedded worker."""
 
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -17,11 +16,8 @@ from tests.unit.certificates.conftest import settings_overrides, world  # noqa: 
 
 
 @pytest.fixture
-def database_url(postgres, request):
-    name = f"render_{abs(hash(request.node.nodeid)) % 10**8}_{os.getpid()}"
-    postgres.execute(f"CREATE DATABASE {name} TEMPLATE aftersales_template")
-    yield postgres.url(name)
-    postgres.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def database_url(postgres_database_url):
+    return postgres_database_url
 
 
 def test_three_workers_render_each_certificate_once(world, db_session):
