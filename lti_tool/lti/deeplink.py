@@ -23,6 +23,39 @@ bp = Blueprint("deeplink", __name__, url_prefix="/lti/deeplink", template_folder
 GRADED_KINDS = {"course", "quiz", "practical"}
 
 
+class ToolItem:
+    """One of the tool's own pages an instructor can place: the training files
+    (``item_kind=records``, opened by ``records.open_item``). Not graded."""
+
+    kind = "records"
+
+    def __init__(self, id: str, titles: dict[str, str], descriptions: dict[str, str]) -> None:
+        self.id, self.titles, self.descriptions = id, titles, descriptions
+
+    def _pick(self, texts: dict[str, str], locale: str) -> str:
+        return texts["en"] if str(locale).startswith("en") else texts["zh-CN"]
+
+    def title(self, locale) -> str:
+        return self._pick(self.titles, locale)
+
+    def description(self, locale) -> str:
+        return self._pick(self.descriptions, locale)
+
+
+TOOL_ITEMS = [
+    ToolItem("hr", {"zh-CN": "培训档案", "en": "Training files"},
+             {"zh-CN": "学员打开自己的培训档案与证书；人力资源人员打开人力资源控制台，查看全部员工的档案。",
+              "en": "Learners open their own training file and certificates; HR opens the HR console with "
+                    "every employee's file."}),
+    ToolItem("certificates", {"zh-CN": "我的证书", "en": "My certificates"},
+             {"zh-CN": "学员的结业证书，可下载 PDF 并查看有效期。",
+              "en": "The learner's completion certificates, as PDFs, with their validity."}),
+    ToolItem("runs", {"zh-CN": "培训班次", "en": "Course runs"},
+             {"zh-CN": "培训师与人力资源人员查看本课程班次的签到、成绩与培训归档。",
+              "en": "Trainers and HR see the attendance, results and training archive of course runs."}),
+]
+
+
 def catalogue_items() -> list:
     from lti_tool.catalog.errors import ContentError
     from lti_tool.catalog.library import load_library
@@ -89,7 +122,7 @@ def picker():
     settings = _deep_link_session()["settings"]
     return render_template(
         "lti/deeplink_picker.html",
-        items=catalogue_items(),
+        items=catalogue_items() + TOOL_ITEMS,
         locale=i18n.current(),
         accept_multiple=settings.get("accept_multiple", True) is not False,
     )
@@ -100,7 +133,7 @@ def picker():
 def respond():
     data = _deep_link_session()
     chosen = request.form.getlist("item")
-    by_id = {f"{i.kind}:{i.id}": i for i in catalogue_items()}
+    by_id = {f"{i.kind}:{i.id}": i for i in catalogue_items() + TOOL_ITEMS}
     unknown = [c for c in chosen if c not in by_id]
     if unknown or not chosen:
         raise UserError(_("Choose at least one item from the list."), 422)

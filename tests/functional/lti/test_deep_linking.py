@@ -92,3 +92,20 @@ def test_launching_a_placed_item_records_a_launched_statement(platform, browser,
     statement = launched[0]
     assert statement["actor"]["account"]["name"] == platform.user("learner").sub
     assert statement["object"]["id"].endswith("/course/fault-diagnosis-repair")
+
+
+def test_the_training_file_can_be_placed_and_opens_each_persons_own_view(platform, browser, db_session):
+    platform.deep_link(browser, user="instructor")
+    form = browser.page.form(action_contains="/lti/deeplink")
+    assert {"records:hr", "records:certificates", "records:runs"} <= set(form.options("item"))
+    browser.submit(form, {"item": ["records:hr"]})
+    [item] = platform.deep_link_items(platform.course.id)
+    assert item["type"] == "ltiResourceLink" and item["custom"] == {"item_kind": "records", "item_id": "hr"}
+    assert "lineItem" not in item and item["title"] == "培训档案"  # not a gradebook column
+    placed = next(link for link in platform.resource_links() if link.custom.get("item_kind") == "records")
+    with Browser() as learner:
+        landed = platform.launch(learner, user="learner", resource_link=placed.id)
+        assert landed.status_code == 200 and "/records/" in landed.url and "/hr" not in landed.url
+    with Browser() as hr:
+        landed = platform.launch(hr, user="hr", resource_link=placed.id)
+        assert landed.status_code == 200 and "/hr" in landed.url
