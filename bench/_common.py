@@ -68,10 +68,11 @@ def tree_cpu_seconds(pid: int) -> float:
     return total / tick
 
 
-def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None = None) -> subprocess.Popen:
+def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None = None,
+             threads: int = 4) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers), "--worker-class", "gthread", "--threads", "4",
+        "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
         "--log-level", "warning", "--no-control-socket",
     ]
     return subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd or ROOT)

@@ -124,6 +124,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--max-iterations", type=int, default=20000)
     args = parser.parse_args()
@@ -153,8 +154,8 @@ def main() -> None:
     get_db(app).engine.dispose()
 
     (tmp / "plain_app.py").write_text(PLAIN_APP)
-    procs = [gunicorn("lti_tool:create_app()", tool_port, args.workers, env),
-             gunicorn("plain_app:app", plain_port, args.workers, {}, cwd=tmp)]
+    procs = [gunicorn("lti_tool:create_app()", tool_port, args.workers, env, threads=args.threads),
+             gunicorn("plain_app:app", plain_port, args.workers, {}, cwd=tmp, threads=args.threads)]
     fields = [(name, value) for name, values in answers.items() for value in values]
     start_url = f"{tool_url}/learn/start/{COURSE}/{QUIZ}"
 
@@ -221,7 +222,7 @@ def main() -> None:
         if pg:
             pg.stop()
 
-    print(f"database: {args.db}; gunicorn workers: {args.workers} x 4 threads; learners: {args.learners}; "
+    print(f"database: {args.db}; gunicorn workers: {args.workers} x {args.threads} threads; learners: {args.learners}; "
           f"{args.seconds:.0f} s each; quiz of {QUESTIONS} questions")
     print(f"{'':32}{'per second':>12}{'p50 ms':>10}{'p95 ms':>10}{'done':>8}{'errors':>8}")
     for name, r in (("quiz submit (start + submit)", tool), ("plain Flask (GET + POST)", base),

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
 # One naming convention and one UTC datetime type for every table; xapi/ (which
 # imports nothing from the app) defines them, the app reuses them.
@@ -111,9 +111,24 @@ def insert_new(session: Session, model, values: dict, keys: list[str]):
     """Insert the row unless one with the same ``keys`` exists, in one statement
     (``INSERT … ON CONFLICT DO NOTHING RETURNING``); returns the new ORM object, or
     None when the row existed (another transaction won the race)."""
-    insert = _dialect_insert(session)
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(model)
-    return session.scalars(statement).first()
+    table, dialect = model.__table__, session.get_bind().dialect.name
+    statement = _INSERT_NEW.get((dialect, table, tuple(keys)))
+    if statement is None:  # built once; the values travel as parameters (a hot path: starting an attempt)
+        insert = _dialect_insert(session)
+        statement = insert(table).on_conflict_do_nothing(index_elements=keys).returning(*table.c)
+        _INSERT_NEW[(dialect, table, tuple(keys))] = statement
+    row = session.execute(statement, values).mappings().first()
+    if row is None:
+        return None
+    # The object of the row just written, from what RETURNING gave (as a query would
+    # load it, without the ORM's insert machinery).
+    found = model(**{attr.key: row[attr.columns[0]] for attr in inspect(model).column_attrs})
+    make_transient_to_detached(found)
+    session.add(found)
+    return found
+
+
+_INSERT_NEW: dict = {}
 
 
 def session() -> Session:

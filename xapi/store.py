@@ -81,6 +81,9 @@ def _insert_ignoring_duplicates(session: Session, table, key: Sequence[str]):
     return insert(table).on_conflict_do_nothing(index_elements=list(key))
 
 
+_APPEND: dict = {}
+
+
 @dataclass(frozen=True)
 class Added:
     seq: int
@@ -94,7 +97,11 @@ def append(session: Session, statements: Iterable[dict], stored: datetime) -> li
     rows = [row_values(s, stored) for s in statements]
     if not rows:
         return []
-    insert = _insert_ignoring_duplicates(session, t, ["id"]).returning(t.c.seq, t.c.id, t.c.actor_key)
+    dialect = session.get_bind().dialect.name
+    insert = _APPEND.get(dialect)
+    if insert is None:  # built once: every recorded statement goes through here
+        insert = _insert_ignoring_duplicates(session, t, ["id"]).returning(t.c.seq, t.c.id, t.c.actor_key)
+        _APPEND[dialect] = insert
     added = [Added(r.seq, r.id, r.actor_key) for r in session.execute(insert, rows)]
     voids = [r["object_statement_id"] for r in rows
              if r["verb_id"] == Verb.VOIDED and r["object_statement_id"] and r["id"] in {a.id for a in added}]

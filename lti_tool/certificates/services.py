@@ -10,19 +10,21 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, aliased
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.certificates import rules
 from lti_tool.certificates.models import VALID, Certificate, CertificateEvent
 from lti_tool.db import utcnow
 from lti_tool.lti.models import User
-from lti_tool.records.employees import employee_of, link_user, user_ids_of
-from lti_tool.records.models import TrainingRecord
+from lti_tool.records.employees import employee_of, link_user
+from lti_tool.records.models import EmployeeUser, TrainingRecord
 
 log = logging.getLogger(__name__)
 SKIP_KINDS = ("course", "certificate", "questionnaire")
@@ -54,23 +56,43 @@ def _results(records: list[TrainingRecord]) -> list[rules.Result]:
 
 
 def on_record(session: Session, record: TrainingRecord) -> None:
-    """``record_result`` listener: check the course's rules after every result."""
+    """``record_result`` listener: check the course's rules after every result.
+
+    The check reads first and writes (the course completed, a certificate, a
+    revocation) only when something changes, inside a savepoint: a failed check never
+    undoes the learner's result (`certs check` runs it again), and a result that changes
+    nothing costs two queries."""
     if record.kind in SKIP_KINDS or not has_app_context():
         return
-    try:  # a failed check must not undo the learner's result: `certs check` runs it again
-        with session.begin_nested():
-            if employee_of(session, record.user_id) is None:  # a user from before the employee links
+    try:
+        user_ids = _linked_user_ids(session, record.user_id)
+        if not user_ids:  # a user from before the employee links
+            with session.begin_nested():
                 link_user(session, session.get(User, record.user_id))
-            revoke_unmet(session, record)
-            check_course(session, record.user_id, record.course_id, context_id=record.context_id)
+            user_ids = _linked_user_ids(session, record.user_id)
+        if record.status == "failed" or record.passed is False:
+            with session.begin_nested():
+                revoke_unmet(session, record, user_ids=user_ids)
+        check_course(session, record.user_id, record.course_id, context_id=record.context_id, user_ids=user_ids,
+                     guard=session.begin_nested)
     except Exception:  # noqa: BLE001 - logged with its trace
         log.exception("certificate check failed for user %s, course %s", record.user_id, record.course_id)
 
 
+def _linked_user_ids(session: Session, user_id: int) -> list[int]:
+    """Every LMS account linked to the user's employee, in one query; [] when the user
+    has no employee yet."""
+    return list(session.scalars(_LINKED, {"linked_user_id": user_id}))
+
+
+_MATE = aliased(EmployeeUser)
+_LINKED = (select(_MATE.user_id).join(EmployeeUser, EmployeeUser.employee_id == _MATE.employee_id)
+           .where(EmployeeUser.user_id == bindparam("linked_user_id")).order_by(_MATE.user_id))
+
+
 def person_user_ids(session: Session, user_id: int) -> list[int]:
     """Every LMS account of the user's employee (any platform of the organisation)."""
-    employee = employee_of(session, user_id)
-    return user_ids_of(session, employee.id) if employee is not None else [user_id]
+    return _linked_user_ids(session, user_id) or [user_id]
 
 
 def _weakest_first(record: TrainingRecord):
@@ -79,30 +101,34 @@ def _weakest_first(record: TrainingRecord):
     return (good, record.completed_at is not None, record.completed_at or record.updated_at, record.id)
 
 
-def _verdict(session: Session, user_ids: list[int], course_id: str):
+def _records(session: Session, user_ids: list[int], course_id: str) -> list[TrainingRecord]:
+    return sorted(session.scalars(select(TrainingRecord).where(
+        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
+
+
+def _verdict(session: Session, records: list[TrainingRecord], course_id: str):
     """(the course version, the rules' verdict) on the person's records; (None, None)
     for a course that is not in the library."""
-    records = sorted(session.scalars(select(TrainingRecord).where(
-        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
     version = course_version_for(session, records, course_id)
     if version is None:
         return None, None
     return version, rules.evaluate(course_id, version.manifest, version.lessons, _results(records))
 
 
-def revoke_unmet(session: Session, record: TrainingRecord, now: datetime | None = None) -> list[Certificate]:
+def revoke_unmet(session: Session, record: TrainingRecord, now: datetime | None = None,
+                 user_ids: list[int] | None = None) -> list[Certificate]:
     """A regrade or a correction turned a result a live certificate stands on into a
     fail, and the rules are no longer met (no other passing result of the person for
     that item): the certificate is revoked, with an automatic entry in its audit trail."""
     if record.status != "failed" and record.passed is not False:
         return []
-    user_ids = person_user_ids(session, record.user_id)
+    user_ids = user_ids or person_user_ids(session, record.user_id)
     live = [c for c in session.scalars(select(Certificate).where(
         Certificate.user_id.in_(user_ids), Certificate.course_id == record.course_id, Certificate.revoked_at.is_(None)))
         if record.id in (c.basis or {}).get("records", [])]
     if not live:
         return []
-    _version, verdict = _verdict(session, user_ids, record.course_id)
+    _version, verdict = _verdict(session, _records(session, user_ids, record.course_id), record.course_id)
     if verdict is None or verdict.met:
         return []
     score = f" {record.score:g}/{record.score_max:g}" if record.score is not None and record.score_max else ""
@@ -114,38 +140,61 @@ def revoke_unmet(session: Session, record: TrainingRecord, now: datetime | None 
     return live
 
 
+def _already_recorded(records: list[TrainingRecord], user_id: int, context_id: int | None, course_id: str,
+                      values: dict) -> bool:
+    """The learner's course record says exactly this already (nothing to write)."""
+    for record in records:
+        if (record.kind, record.item_id, record.user_id, record.context_id) == ("course", course_id, user_id,
+                                                                                 context_id):
+            return all(getattr(record, name) == value for name, value in values.items()) and \
+                (record.source or {}).get("rules") == "completion"
+    return False
+
+
 def check_course(session: Session, user_id: int, course_id: str, *, context_id: int | None = None,
-                 now: datetime | None = None) -> Certificate | None:
+                 now: datetime | None = None, user_ids: list[int] | None = None,
+                 guard: Callable[[], AbstractContextManager] = nullcontext) -> Certificate | None:
     """Record the course as completed and issue its certificate when the rules are met;
     returns the certificate issued now, if any. The rules read the results of every LMS
     account of the learner's employee, so results from two platforms of one
-    organisation add up, and a certificate held through one account counts for all."""
+    organisation add up, and a certificate held through one account counts for all.
+
+    Everything is read first; the writes, when there are any, run inside ``guard()``
+    (the listener's savepoint)."""
     from lti_tool.records.services import record_result
 
-    user_ids = person_user_ids(session, user_id)
-    version, verdict = _verdict(session, user_ids, course_id)
+    user_ids = user_ids or person_user_ids(session, user_id)
+    records = _records(session, user_ids, course_id)
+    version, verdict = _verdict(session, records, course_id)
     if version is None or not verdict.met:
         return None
-    user = session.get(User, user_id)
+    hours = float(version.manifest.get("hours") or verdict.hours)
     done_at = verdict.completed_at or now or utcnow()
-    record_result(
-        session, user_id=user_id, platform_id=user.platform_id, context_id=context_id, course_id=course_id,
-        kind="course", item_id=course_id, status="completed", title=dict(version.manifest["title"]),
-        course_version_id=version.id, score=verdict.grade, score_max=100.0 if verdict.grade is not None else None,
-        passed=True, hours=float(version.manifest.get("hours") or verdict.hours), completed_at=done_at,
-        source={"rules": "completion"},
-    )
+    completion = dict(status="completed", title=dict(version.manifest["title"]), course_version_id=version.id,
+                      score=verdict.grade, score_max=100.0 if verdict.grade is not None else None, passed=True,
+                      hours=hours, completed_at=done_at)
+    recorded = _already_recorded(records, user_id, context_id, course_id, completion)
     certificate_rule = version.manifest.get("certificate")
-    if certificate_rule is None:
+    due = False
+    if certificate_rule is not None:
+        latest = session.scalar(select(Certificate).where(
+            Certificate.user_id.in_(user_ids), Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
+        ).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
+        # Not held already, and not expired with no new results since (retraining is due).
+        due = latest is None or (latest.status(now) != VALID and done_at > latest.issued_at)
+    if recorded and not due:
         return None
-    latest = session.scalar(select(Certificate).where(
-        Certificate.user_id.in_(user_ids), Certificate.course_id == course_id, Certificate.revoked_at.is_(None),
-    ).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1))
-    if latest is not None and (latest.status(now) == VALID or done_at <= latest.issued_at):
-        return None  # held already, or expired with no new results since: retraining is due
-    return issue(session, user=user, version=version, context_id=context_id, hours=float(
-        version.manifest.get("hours") or verdict.hours), score=verdict.grade, basis={"records": verdict.basis},
-        validity_months=certificate_rule.get("validity_months"), now=now)
+    user = session.get(User, user_id)
+    with guard():
+        if not recorded:
+            record_result(session, user_id=user_id, platform_id=user.platform_id, context_id=context_id,
+                          course_id=course_id, kind="course", item_id=course_id, source={"rules": "completion"},
+                          **completion)
+        if not due:
+            return None
+        return issue(session, user=user, version=version, context_id=context_id, hours=hours, score=verdict.grade,
+                     basis={"records": verdict.basis}, validity_months=certificate_rule.get("validity_months"),
+                     now=now)
 
 
 def issue(session: Session, *, user: User, version: CourseVersion, context_id: int | None, hours: float,

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, true, update
+from sqlalchemy import bindparam, func, insert, select, true, update
 from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -175,19 +175,21 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
     version, graded_quiz = quiz_of(session, attempt)
     values.update(submitted_at=submitted_at, submit_key=(key or "")[:64] or None, closed_by_deadline=late,
                   statements_due=True, **_grade(graded_quiz, attempt.score_max, [r["points"] for r in rows], now))
-    claimed = session.execute(
-        update(QuizAttempt).where(QuizAttempt.id == attempt.id, QuizAttempt.status == OPEN).values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = session.execute(_CLAIM, {"claimed_id": attempt.id, **values}).rowcount
     if claimed != 1:
         session.refresh(attempt)
         return False
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(attempt, name, value)
     if rows:
-        session.execute(insert(AttemptResponse), rows)  # one round trip for the whole paper
+        session.execute(insert(AttemptResponse.__table__), rows)  # one round trip for the whole paper
     _publish(session, attempt, version, graded_quiz, now)  # the per-question statements: the worker's
     return True
+
+
+# The submit's claim: built once (a hot path); the SET clause is the parameters given.
+_CLAIM = update(QuizAttempt.__table__).where(QuizAttempt.__table__.c.id == bindparam("claimed_id"),
+                                             QuizAttempt.__table__.c.status == OPEN)
 
 
 def close_if_expired(session: Session, attempt: QuizAttempt, now: datetime | None = None) -> bool:

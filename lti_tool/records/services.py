@@ -60,7 +60,8 @@ def record_result(
         record.completed_at = completed_at
     if source:
         record.source = {**(record.source or {}), **source}
-    record.updated_at = utcnow()
+    if record in session.new or session.is_modified(record):  # an unchanged result writes nothing
+        record.updated_at = utcnow()
     session.flush()
     for listener in list(_LISTENERS):
         listener(session, record)

@@ -35,3 +35,18 @@ def test_unknown_kinds_and_statuses_are_refused(db_session, learner):
         record_result(db_session, kind="exam", status="passed", **common)
     with pytest.raises(ValueError):
         record_result(db_session, kind="quiz", status="great", **common)
+
+
+def test_a_result_that_changes_nothing_writes_nothing(db_session, learner):
+    from tests.support.queries import count_queries
+
+    common = dict(user_id=learner.id, platform_id=learner.platform_id, context_id=None, course_id="c", kind="quiz",
+                  item_id="c/q", status="passed", score=9.0, score_max=10.0, passed=True, source={"attempt": 1})
+    record = record_result(db_session, **common)
+    stamp = record.updated_at
+    with count_queries(db_session.get_bind()) as same:
+        record_result(db_session, **common)
+    assert [s for s in same.statements if s.lstrip().upper().startswith("UPDATE")] == []
+    assert record.updated_at == stamp
+    record_result(db_session, **{**common, "score": 10.0})
+    assert (record.score, record.updated_at > stamp) == (10.0, True)
