@@ -7,13 +7,14 @@ Only a hash of the session token is stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import Flask, request
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from lti_tool.db import get_db, utcnow
@@ -47,6 +48,12 @@ class DbSession(CallbackDict, SessionMixin):
         return self.token
 
 
+@functools.cache
+def _read_statement(table):
+    """Every request's first query, built once."""
+    return select(table.c.data).where(table.c.id_hash == bindparam("id_hash"), table.c.expires_at > bindparam("now"))
+
+
 class DbSessionInterface(SessionInterface):
     def _token_from_request(self) -> tuple[str | None, bool]:
         token = request.cookies.get(COOKIE_NAME)
@@ -66,10 +73,8 @@ class DbSessionInterface(SessionInterface):
             return DbSession()  # static files never need the session: no query
         token, via_token = self._token_from_request()
         if token and len(token) < 200:
-            table = WebSession.__table__
-            row = db_session().execute(
-                select(table.c.data).where(table.c.id_hash == _hash(token), table.c.expires_at > utcnow())
-            ).first()
+            row = db_session().execute(_read_statement(WebSession.__table__),
+                                       {"id_hash": _hash(token), "now": utcnow()}).first()
             if row is not None:
                 return DbSession(dict(row.data), token=token, via_token=via_token)
         return DbSession()

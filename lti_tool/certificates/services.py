@@ -102,8 +102,12 @@ def _weakest_first(record: TrainingRecord):
 
 
 def _records(session: Session, user_ids: list[int], course_id: str) -> list[TrainingRecord]:
-    return sorted(session.scalars(select(TrainingRecord).where(
-        TrainingRecord.user_id.in_(user_ids), TrainingRecord.course_id == course_id)), key=_weakest_first)
+    return sorted(session.scalars(_PERSON_RECORDS, {"user_ids": list(user_ids), "course_id": course_id}),
+                  key=_weakest_first)
+
+
+_PERSON_RECORDS = select(TrainingRecord).where(TrainingRecord.user_id.in_(bindparam("user_ids", expanding=True)),
+                                               TrainingRecord.course_id == bindparam("course_id"))
 
 
 def _verdict(session: Session, records: list[TrainingRecord], course_id: str):

@@ -4,7 +4,7 @@ the user launched from; an attempt only by its learner, or an instructor of that
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.auth import Actor
@@ -28,12 +28,15 @@ def not_found() -> UserError:
 
 
 def placed(session: Session, context_id: int, course_id: str) -> bool:
-    return session.scalar(
-        select(ResourceLink.id).where(
-            ResourceLink.context_id == context_id,
-            or_(ResourceLink.item_id == course_id, ResourceLink.item_id.startswith(course_id + "/", autoescape=True)),
-        ).limit(1)
-    ) is not None
+    escaped = course_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return session.scalar(_PLACED, {"context_id": context_id, "course_id": course_id,
+                                    "items": escaped + "/%"}) is not None
+
+
+_PLACED = select(ResourceLink.id).where(  # every learner page asks: built once
+    ResourceLink.context_id == bindparam("context_id"),
+    or_(ResourceLink.item_id == bindparam("course_id"), ResourceLink.item_id.like(bindparam("items"), escape="\\")),
+).limit(1)
 
 
 def course_version(session: Session, actor: Actor, course_id: str) -> CourseVersion:

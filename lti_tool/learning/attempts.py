@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, insert, select, true, update
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool.catalog import cache
@@ -58,10 +58,8 @@ class Learner:
 
 def attempts_of(session: Session, learner: Learner, item_id: str) -> list[QuizAttempt]:
     """A learner's attempts at a quiz (their papers and answers load only when used)."""
-    return list(session.scalars(
-        select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers)).where(QuizAttempt.user_id == learner.user_id, QuizAttempt.context_id == learner.context_id,
-                                  QuizAttempt.item_id == item_id).order_by(QuizAttempt.number)
-    ))
+    return list(session.scalars(outcomes.ATTEMPTS_OF, {"user_id": learner.user_id, "context_id": learner.context_id,
+                                                       "item_id": item_id}))
 
 
 def quiz_of(session: Session, attempt: QuizAttempt, graded: bool = True) -> tuple[CourseVersion, QuizDef]:
@@ -71,13 +69,15 @@ def quiz_of(session: Session, attempt: QuizAttempt, graded: bool = True) -> tupl
     return version, quiz_def(version, attempt.quiz_id)
 
 
+_PEOPLE = (select(User, Context).join(Context, true())
+           .where(User.id == bindparam("user_id"), Context.id == bindparam("context_id"))
+           .options(joinedload(User.platform), joinedload(Context.deployment).joinedload(Deployment.platform)))
+
+
 def _load_people(session: Session, attempt: QuizAttempt) -> None:
     """The learner and the LMS course, with their platform, in one query, set on the
     attempt (its statements and scores read them)."""
-    user, context = session.execute(
-        select(User, Context).join(Context, true()).where(User.id == attempt.user_id, Context.id == attempt.context_id)
-        .options(joinedload(User.platform), joinedload(Context.deployment).joinedload(Deployment.platform))
-    ).one()
+    user, context = session.execute(_PEOPLE, {"user_id": attempt.user_id, "context_id": attempt.context_id}).one()
     set_committed_value(attempt, "user", user)
     set_committed_value(attempt, "context", context)
 

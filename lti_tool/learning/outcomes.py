@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
@@ -57,12 +57,16 @@ def outcome(attempts: list[QuizAttempt], grading: str) -> Outcome | None:
     return Outcome(counted, counted.score, counted.score_max, counted.passed, pending)
 
 
+#: A learner's attempts at one quiz, papers and answers left unloaded (built once:
+#: starting and submitting both ask).
+ATTEMPTS_OF = (select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers))
+               .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.context_id == bindparam("context_id"),
+                      QuizAttempt.item_id == bindparam("item_id")).order_by(QuizAttempt.number))
+
+
 def _attempts(session: Session, attempt: QuizAttempt) -> list[QuizAttempt]:
-    return list(session.scalars(
-        select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers))
-        .where(QuizAttempt.user_id == attempt.user_id, QuizAttempt.context_id == attempt.context_id,
-                                  QuizAttempt.item_id == attempt.item_id).order_by(QuizAttempt.number)
-    ))
+    return list(session.scalars(ATTEMPTS_OF, {"user_id": attempt.user_id, "context_id": attempt.context_id,
+                                              "item_id": attempt.item_id}))
 
 
 def record_started(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef) -> None:
@@ -78,13 +82,15 @@ def record_started(session: Session, attempt: QuizAttempt, version: CourseVersio
 def placements(session: Session, attempt: QuizAttempt, course_id: str) -> tuple[list[ResourceLink], list[ResourceLink]]:
     """Where this quiz, and its whole course, are placed in the learner's LMS course
     (each may be placed twice), in one query."""
-    links = session.scalars(
-        select(ResourceLink).where(ResourceLink.context_id == attempt.context_id, or_(
-            and_(ResourceLink.item_kind == "quiz", ResourceLink.item_id == attempt.item_id),
-            and_(ResourceLink.item_kind == "course", ResourceLink.item_id == course_id),
-        )).order_by(ResourceLink.id)
-    ).all()
+    links = session.scalars(_PLACEMENTS, {"context_id": attempt.context_id, "quiz": attempt.item_id,
+                                          "course": course_id}).all()
     return [x for x in links if x.item_kind == "quiz"], [x for x in links if x.item_kind == "course"]
+
+
+_PLACEMENTS = select(ResourceLink).where(ResourceLink.context_id == bindparam("context_id"), or_(
+    and_(ResourceLink.item_kind == "quiz", ResourceLink.item_id == bindparam("quiz")),
+    and_(ResourceLink.item_kind == "course", ResourceLink.item_id == bindparam("course")),
+)).order_by(ResourceLink.id)
 
 
 def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef, now: datetime) -> None:

@@ -14,7 +14,7 @@ import random
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.db import get_db, utcnow
@@ -37,6 +37,15 @@ def honours_pending_manual(platform: Platform) -> bool:
     return platform.product_family.lower() in PLATFORMS_HONOURING_PENDING_MANUAL
 
 
+# Built once: every graded result runs them.
+_SUPERSEDE = update(ScoreOutbox).where(
+    ScoreOutbox.resource_link_id == bindparam("link_id"), ScoreOutbox.user_id == bindparam("for_user_id"),
+    ScoreOutbox.status == PENDING,
+).values(status=SUPERSEDED).execution_options(synchronize_session="fetch")  # rows loaded here see it
+_LAST_SCORED = select(func.max(ScoreOutbox.scored_at)).where(
+    ScoreOutbox.resource_link_id == bindparam("link_id"), ScoreOutbox.user_id == bindparam("user_id"))
+
+
 def enqueue_score(
     session: Session, *, resource_link: ResourceLink, user: User, resource_id: str, label: str,
     score_given: float | None, score_maximum: float, activity_progress: str, grading_progress: str,
@@ -47,12 +56,7 @@ def enqueue_score(
     platform = resource_link.context.deployment.platform
     if grading_progress == PENDING_MANUAL and not honours_pending_manual(platform):
         return None
-    session.execute(
-        update(ScoreOutbox)
-        .where(ScoreOutbox.resource_link_id == resource_link.id, ScoreOutbox.user_id == user.id,
-               ScoreOutbox.status == PENDING)
-        .values(status=SUPERSEDED)
-    )
+    session.execute(_SUPERSEDE, {"link_id": resource_link.id, "for_user_id": user.id})
     row = ScoreOutbox(
         resource_link_id=resource_link.id, user_id=user.id, resource_id=resource_id, label=label[:255],
         score_given=score_given, score_maximum=score_maximum, activity_progress=activity_progress,
@@ -71,11 +75,7 @@ def _next_timestamp(session: Session, link_id: int, user_id: int, wanted: dateti
 
     Moodle refuses (409) a score whose timestamp is not later than the one it keeps,
     compared in whole seconds: two results in one second must still both count."""
-    last = session.scalar(
-        select(func.max(ScoreOutbox.scored_at)).where(
-            ScoreOutbox.resource_link_id == link_id, ScoreOutbox.user_id == user_id
-        )
-    )
+    last = session.scalar(_LAST_SCORED, {"link_id": link_id, "user_id": user_id})
     stamp = wanted.replace(microsecond=0)
     if last is not None and stamp <= last:
         stamp = last.replace(microsecond=0) + timedelta(seconds=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -22,6 +22,14 @@ def add_listener(fn) -> None:
         _LISTENERS.append(fn)
 
 
+# Built once (every result asks): in an LMS course, and outside any (no context).
+_RECORD = {outside: select(TrainingRecord).where(
+    TrainingRecord.user_id == bindparam("user_id"),
+    TrainingRecord.context_id.is_(None) if outside else TrainingRecord.context_id == bindparam("context_id"),
+    TrainingRecord.kind == bindparam("kind"), TrainingRecord.item_id == bindparam("item_id"),
+) for outside in (False, True)}
+
+
 def record_result(
     session: Session, *, user_id: int, platform_id: int, context_id: int | None, course_id: str, kind: str,
     item_id: str, status: str, title: dict | None = None, course_version_id: int | None = None,
@@ -36,12 +44,8 @@ def record_result(
         raise ValueError(f"unknown record kind {kind!r}")
     if status not in STATUSES:
         raise ValueError(f"unknown record status {status!r}")
-    record = session.scalars(
-        select(TrainingRecord).where(
-            TrainingRecord.user_id == user_id, TrainingRecord.context_id == context_id,
-            TrainingRecord.kind == kind, TrainingRecord.item_id == item_id,
-        )
-    ).first()
+    record = session.scalars(_RECORD[context_id is None], {"user_id": user_id, "context_id": context_id,
+                                                           "kind": kind, "item_id": item_id}).first()
     if record is None:
         record = TrainingRecord(user_id=user_id, context_id=context_id, kind=kind, item_id=item_id,
                                 platform_id=platform_id, started_at=started_at or utcnow())
