@@ -83,3 +83,17 @@ def test_an_instructor_sees_a_learners_attempt_but_a_forged_regrade_is_refused(p
     teacher.get(_base(teacher) + "/learn/teach/quiz/learn-basics/check")
     teacher.submit(teacher.page.form("regrade-form"))
     assert "1" in teacher.page.text_of("regrade-log")
+
+
+def test_placement_is_matched_exactly_never_as_a_pattern(platform, links, db_session):
+    from sqlalchemy import select
+
+    from lti_tool.learning.access import placed
+    from lti_tool.lti.models import ResourceLink
+
+    launch(platform, links["check"]).close()
+    context_id = db_session.scalars(select(ResourceLink.context_id).where(
+        ResourceLink.item_id == "learn-basics/check")).first()
+    assert placed(db_session, context_id, "learn-basics")
+    for lookalike in ("learn_basics", "learn%", "learn-basic", "learn\\_basics"):
+        assert not placed(db_session, context_id, lookalike), lookalike
