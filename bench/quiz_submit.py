@@ -87,9 +87,37 @@ def launch_learner(tool_url: str, platform: QuizPlatform, n: int) -> tuple[reque
     return session, token
 
 
+class Tally:
+    """Latencies and errors from many client threads, summed up at the end."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+
+    def time(self, call, *args) -> None:
+        try:
+            latency = call(*args)
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            with self.lock:
+                self.errors.append(repr(exc)[:200])
+            return
+        with self.lock:
+            self.latencies.append(latency)
+
+    def summary(self, elapsed: float) -> dict:
+        latencies = sorted(self.latencies)
+        return {
+            "done": len(latencies), "errors": len(self.errors), "error_samples": self.errors[:3],
+            "per_second": len(latencies) / elapsed if elapsed else 0.0,
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+        }
+
+
 def run(sessions: list, one, seconds: float, max_iterations: int) -> dict:
     """Each thread drives its own learner; ``one(session, token)`` returns the timed latency."""
-    latencies, errors, lock = [], [], threading.Lock()
+    tally, lock = Tally(), threading.Lock()
     stop_at, counter = time.monotonic() + seconds, {"n": 0}
 
     def worker(session, token) -> None:
@@ -98,27 +126,13 @@ def run(sessions: list, one, seconds: float, max_iterations: int) -> dict:
                 if counter["n"] >= max_iterations:
                     return
                 counter["n"] += 1
-            try:
-                latency = one(session, token)
-            except Exception as exc:  # noqa: BLE001 - counted and reported
-                with lock:
-                    errors.append(repr(exc)[:200])
-                continue
-            with lock:
-                latencies.append(latency)
+            tally.time(one, session, token)
 
     began = time.perf_counter()
     with ThreadPoolExecutor(len(sessions)) as pool:
         for session, token in sessions:
             pool.submit(worker, session, token)
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "done": len(latencies), "errors": len(errors), "error_samples": errors[:3],
-        "per_second": len(latencies) / elapsed if elapsed else 0.0,
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
-    }
+    return tally.summary(time.perf_counter() - began)
 
 
 def burst(sessions: list, prepare, send, window: float, seed: int = 4) -> dict:
@@ -131,29 +145,15 @@ def burst(sessions: list, prepare, send, window: float, seed: int = 4) -> dict:
     with ThreadPoolExecutor(16) as pool:
         prepared = list(pool.map(lambda st: prepare(*st), sessions))
     moments = sorted(random.Random(seed).uniform(0, window) for _ in sessions)
-    latencies, errors, lock = [], [], threading.Lock()
-    began = time.monotonic()
+    tally, began = Tally(), time.monotonic()
 
     def one(i: int) -> None:
         time.sleep(max(0.0, began + moments[i] - time.monotonic()))
-        try:
-            latency = send(*sessions[i], prepared[i])
-        except Exception as exc:  # noqa: BLE001 - counted and reported
-            with lock:
-                errors.append(repr(exc)[:200])
-            return
-        with lock:
-            latencies.append(latency)
+        tally.time(send, *sessions[i], prepared[i])
 
     with ThreadPoolExecutor(len(sessions)) as pool:
         list(pool.map(one, range(len(sessions))))
-    latencies.sort()
-    return {
-        "done": len(latencies), "errors": len(errors), "error_samples": errors[:3],
-        "per_second": len(latencies) / window,
-        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
-        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
-    }
+    return tally.summary(window)
 
 
 def main() -> None:
