@@ -144,7 +144,8 @@ def burst(sessions: list, prepare, send, window: float, seed: int = 4) -> dict:
 
     with ThreadPoolExecutor(16) as pool:
         prepared = list(pool.map(lambda st: prepare(*st), sessions))
-    moments = sorted(random.Random(seed).uniform(0, window) for _ in sessions)
+    draw = random.Random(seed)
+    moments = sorted(draw.uniform(0, window) for _ in sessions)
     tally, began = Tally(), time.monotonic()
 
     def one(i: int) -> None:

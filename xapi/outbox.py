@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 d = delivery
 
 
+_QUEUE = outbox.insert()
+
+
 def record(session: Session, statements: Iterable[tincan.Statement | dict], *, validate: bool = True) -> int:
     """Add statements to the local store and the outbox in the caller's transaction
     (flush only, never commit). Raises ``InvalidStatement`` for a statement that breaks
@@ -60,7 +63,7 @@ def record(session: Session, statements: Iterable[tincan.Statement | dict], *, v
             check(item, now)
     added = store.append(session, items, utcnow())
     if added:
-        session.execute(outbox.insert(), [{"seq": a.seq, "created_at": utcnow()} for a in added])
+        session.execute(_QUEUE, [{"seq": a.seq, "created_at": utcnow()} for a in added])
     return len(added)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lti_tool.auth import Actor
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.errors import UserError
-from lti_tool.learning.attempts import Learner
+from lti_tool.learning.attempts import ATTEMPT_WITH_PEOPLE, Learner
 from lti_tool.learning.content import current_version, split_item
 from lti_tool.learning.models import QuizAttempt
 from lti_tool.learning.paper import QuizDef, quiz_def
@@ -60,11 +60,15 @@ def quiz(session: Session, actor: Actor, item_id: str) -> tuple[CourseVersion, Q
         raise not_found() from None
 
 
-def attempt(session: Session, actor: Actor, attempt_id: int, *, own: bool = True, options=()) -> QuizAttempt:
+def attempt(session: Session, actor: Actor, attempt_id: int, *, own: bool = True,
+            with_people: bool = False) -> QuizAttempt:
     """The attempt, if it is the actor's own (or, with ``own=False``, one an instructor of
     this LMS course may see). Anything else is "not found": ids are never trusted.
-    ``options``: loader options for the query (``attempts.WITH_PEOPLE``)."""
-    found = session.get(QuizAttempt, attempt_id, options=options)
+    ``with_people``: its learner, LMS course and platform load in the same query."""
+    if with_people:
+        found = session.scalars(ATTEMPT_WITH_PEOPLE, {"attempt_id": attempt_id}).first()
+    else:
+        found = session.get(QuizAttempt, attempt_id)
     if found is None or found.context_id != actor.context_id:
         raise UserError(_("This attempt was not found."), 404)
     if found.user_id == actor.user_id:

@@ -19,13 +19,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy import bindparam, func, select, true, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool.catalog import cache
 from lti_tool.catalog.models import CourseVersion
-from lti_tool.db import insert_new, utcnow
+from lti_tool.db import insert_new, insert_rows, utcnow
 from lti_tool.learning import outcomes, statements
 from lti_tool.learning.content import current_version
 from lti_tool.learning.grading import Mark, strategy_for
@@ -39,6 +39,8 @@ GRACE = timedelta(seconds=20)
 #: scores) in the same query: ``session.get(QuizAttempt, id, options=WITH_PEOPLE)``.
 WITH_PEOPLE = (joinedload(QuizAttempt.user).joinedload(User.platform),
                joinedload(QuizAttempt.context).joinedload(Context.deployment).joinedload(Deployment.platform))
+#: The same, as a statement built once (the submit's first query): ``{"attempt_id": id}``.
+ATTEMPT_WITH_PEOPLE = select(QuizAttempt).options(*WITH_PEOPLE).where(QuizAttempt.id == bindparam("attempt_id"))
 
 
 class AttemptRefused(Exception):
@@ -181,8 +183,7 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
         return False
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(attempt, name, value)
-    if rows:
-        session.execute(insert(AttemptResponse.__table__), rows)  # one round trip for the whole paper
+    insert_rows(session, AttemptResponse.__table__, rows)  # one round trip for the whole paper
     _publish(session, attempt, version, graded_quiz, now)  # the per-question statements: the worker's
     return True
 

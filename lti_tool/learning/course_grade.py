@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool.catalog.models import CourseVersion
@@ -36,6 +36,14 @@ def weights(manifest: dict) -> dict[str, float]:
     return {key: 100.0 / len(parts) for key in parts} if parts else {}
 
 
+# The records a course grade is made of: built once (every graded result asks).
+_PARTS = {outside: select(TrainingRecord).where(
+    TrainingRecord.user_id == bindparam("user_id"),
+    TrainingRecord.context_id.is_(None) if outside else TrainingRecord.context_id == bindparam("context_id"),
+    TrainingRecord.course_id == bindparam("course_id"), TrainingRecord.kind.in_(("quiz", "practical")),
+) for outside in (False, True)}
+
+
 def course_grade(session: Session, user_id: int, context_id: int, version: CourseVersion) -> CourseGrade:
     course_id = version.slug
     parts = weights(version.manifest)
@@ -46,9 +54,8 @@ def course_grade(session: Session, user_id: int, context_id: int, version: Cours
         total = len(version.lessons) or 1
         share = len(set(done) & {lesson["id"] for lesson in version.lessons}) / total
         return CourseGrade(round(100 * share, 2), share >= 1, False)
-    records = {r.item_id: r for r in session.scalars(select(TrainingRecord).where(
-        TrainingRecord.user_id == user_id, TrainingRecord.context_id == context_id,
-        TrainingRecord.course_id == course_id, TrainingRecord.kind.in_(("quiz", "practical"))))}
+    records = {r.item_id: r for r in session.scalars(_PARTS[context_id is None], {
+        "user_id": user_id, "context_id": context_id, "course_id": course_id})}
     score, complete, pending = 0.0, True, False
     for key, weight in parts.items():
         record = records.get(f"{course_id}/{key}")

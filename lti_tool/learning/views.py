@@ -175,7 +175,7 @@ def save(attempt_id: int):
 @require_role(*LEARNERS, context=True)
 def submit(attempt_id: int):
     actor = current_actor()
-    found = access.attempt(db.session(), actor, attempt_id, options=attempts.WITH_PEOPLE)
+    found = access.attempt(db.session(), actor, attempt_id, with_people=True)
     if found.status == OPEN:
         _version, quiz_def = attempts.quiz_of(db.session(), found, graded=False)
         attempts.submit(db.session(), found, _answers_from_form(quiz_def, found), request.form.get("submit_key"))
