@@ -29,7 +29,9 @@ def to_dict(value: tincan.Statement | dict) -> dict:
     """A statement as the JSON object we store and send. tincan's default version
     (1.0.3) is dropped: providers should not set it (xAPI 1.0.3 §2.4.10.s4)."""
     if isinstance(value, tincan.Statement):
-        data = json.loads(value.to_json())
+        # What ``to_json`` would write, without writing and parsing it again: tincan
+        # builds fresh dicts and lists at every level (ids, times and durations as text).
+        data = value.as_version()
         data.pop("version", None)
         return data
     if isinstance(value, dict):

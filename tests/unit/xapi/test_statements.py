@@ -254,3 +254,17 @@ def test_people_and_contexts_reject_what_is_not_an_identity():
         s.course_context("ftp://training.example.com")
     with pytest.raises(ValueError):
         s.course_context(BASE, registration="attempt-7")
+
+
+def test_a_statement_is_stored_as_exactly_what_tincan_would_write():
+    import json
+
+    from tests.unit.xapi.samples import samples
+    from xapi.store import dumps, to_dict
+
+    for name, built in samples().items():
+        expected = json.loads(built.to_json())
+        expected.pop("version", None)
+        data = to_dict(built)
+        assert data == expected, name
+        assert json.loads(dumps(data)) == expected, name  # plain JSON values all the way down
