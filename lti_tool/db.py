@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, create_engine, event, inspect
+from sqlalchemy import MetaData, bindparam, create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
@@ -129,6 +129,12 @@ def insert_new(session: Session, model, values: dict, keys: list[str]):
 
 
 _INSERT_NEW: dict = {}
+
+
+def context_is(column, outside: bool):
+    """For a statement built once: ``column`` equals the bound ``context_id``, or, for
+    rows outside any LMS course, is NULL (a bound value cannot say ``IS NULL``)."""
+    return column.is_(None) if outside else column == bindparam("context_id")
 
 
 def insert_rows(session: Session, table, rows: list[dict]) -> None:

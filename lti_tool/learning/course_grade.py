@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool.catalog.models import CourseVersion
+from lti_tool.db import context_is
 from lti_tool.learning.models import COMPLETED, LessonProgress
 from lti_tool.lti import ags
 from lti_tool.lti.models import ResourceLink, User
@@ -39,7 +40,7 @@ def weights(manifest: dict) -> dict[str, float]:
 # The records a course grade is made of: built once (every graded result asks).
 _PARTS = {outside: select(TrainingRecord).where(
     TrainingRecord.user_id == bindparam("user_id"),
-    TrainingRecord.context_id.is_(None) if outside else TrainingRecord.context_id == bindparam("context_id"),
+    context_is(TrainingRecord.context_id, outside),
     TrainingRecord.course_id == bindparam("course_id"), TrainingRecord.kind.in_(("quiz", "practical")),
 ) for outside in (False, True)}
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lti_tool.db import utcnow
+from lti_tool.db import context_is, utcnow
 from lti_tool.records.models import KINDS, STATUSES, TrainingRecord
 
 _UNSET = object()
@@ -25,7 +25,7 @@ def add_listener(fn) -> None:
 # Built once (every result asks): in an LMS course, and outside any (no context).
 _RECORD = {outside: select(TrainingRecord).where(
     TrainingRecord.user_id == bindparam("user_id"),
-    TrainingRecord.context_id.is_(None) if outside else TrainingRecord.context_id == bindparam("context_id"),
+    context_is(TrainingRecord.context_id, outside),
     TrainingRecord.kind == bindparam("kind"), TrainingRecord.item_id == bindparam("item_id"),
 ) for outside in (False, True)}
 
