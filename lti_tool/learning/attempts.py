@@ -84,16 +84,24 @@ def _load_people(session: Session, attempt: QuizAttempt) -> None:
     set_committed_value(attempt, "context", context)
 
 
+#: How many attempts a learner has made at a quiz, and which one is open, in one row
+#: (a learner may have made many: none is loaded to start the next).
+_TAKEN = (select(func.count(), func.max(QuizAttempt.id).filter(QuizAttempt.status == OPEN))
+          .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.context_id == bindparam("context_id"),
+                 QuizAttempt.item_id == bindparam("item_id")))
+
+
 def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id: str,
                     now: datetime | None = None) -> QuizAttempt:
     """The learner's open attempt, or a new one on the current version."""
     now = now or utcnow()
     item_id = f"{course_id}/{quiz_id}"
-    existing = attempts_of(session, learner, item_id)
-    for attempt in existing:
-        if attempt.status == OPEN:
-            if not close_if_expired(session, attempt, now):
-                return attempt
+    taken, open_id = session.execute(_TAKEN, {"user_id": learner.user_id, "context_id": learner.context_id,
+                                              "item_id": item_id}).one()
+    if open_id is not None:  # resume it, unless its time ran out
+        attempt = session.get(QuizAttempt, open_id)
+        if not close_if_expired(session, attempt, now):
+            return attempt
     version = current_version(session, course_id)
     if version is None:
         raise AttemptRefused("no_quiz")
@@ -102,13 +110,13 @@ def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id:
     except LookupError:
         raise AttemptRefused("no_quiz") from None
     limit = quiz.settings.max_attempts
-    if limit is not None and len(existing) >= limit:
+    if limit is not None and taken >= limit:
         raise AttemptRefused("max_attempts")
     paper = draw_paper(quiz.quiz)
     attempt = insert_new(session, QuizAttempt, dict(
         uuid=str(uuid.uuid4()), user_id=learner.user_id, context_id=learner.context_id,
         resource_link_id=learner.resource_link_id, course_id=course_id, quiz_id=quiz_id, item_id=item_id,
-        number=len(existing) + 1, course_version_id=version.id, graded_version_id=None, paper=paper, answers={},
+        number=taken + 1, course_version_id=version.id, graded_version_id=None, paper=paper, answers={},
         status=OPEN, started_at=now, saved_at=None, submitted_at=None, closed_by_deadline=False, submit_key=None,
         score=None, score_max=paper_maximum(paper, quiz.questions), passed=None, graded_at=None,
         statements_due=False,
@@ -121,7 +129,7 @@ def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id:
         raise AttemptRefused("max_attempts")
     _load_people(session, attempt)
     statements.attempt_started(session, attempt, version, quiz)
-    if len(existing) == 0:
+    if taken == 0:
         outcomes.record_started(session, attempt, version, quiz)
     return attempt
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
 from lti_tool.catalog.models import CourseVersion
@@ -27,7 +27,7 @@ from lti_tool.records.services import record_result
 
 @dataclass(frozen=True)
 class Outcome:
-    attempt: QuizAttempt | None  # the counted attempt
+    attempt: QuizAttempt | Row | None  # the counted attempt (or its row: id, number, scores, submitted_at)
     score: float | None
     score_max: float
     passed: bool | None
@@ -40,8 +40,9 @@ class Outcome:
         return "passed" if self.passed else "failed"
 
 
-def outcome(attempts: list[QuizAttempt], grading: str) -> Outcome | None:
-    """The counted result of a learner's attempts (ordered by number)."""
+def outcome(attempts: list[QuizAttempt] | list[Row], grading: str) -> Outcome | None:
+    """The counted result of a learner's attempts (ordered by number): attempts, or
+    rows of ``FINISHED``."""
     finished = [a for a in attempts if a.status in (GRADED, PENDING_GRADING)]
     if not finished:
         return None
@@ -64,9 +65,19 @@ ATTEMPTS_OF = (select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizA
                       QuizAttempt.item_id == bindparam("item_id")).order_by(QuizAttempt.number))
 
 
-def _attempts(session: Session, attempt: QuizAttempt) -> list[QuizAttempt]:
-    return list(session.scalars(ATTEMPTS_OF, {"user_id": attempt.user_id, "context_id": attempt.context_id,
-                                              "item_id": attempt.item_id}))
+#: What a result is counted from: a learner's finished attempts at one quiz, as plain
+#: rows with what ``outcome`` and ``publish`` read (built once: every submit asks, and a
+#: learner may have made many attempts).
+FINISHED = (select(QuizAttempt.id, QuizAttempt.number, QuizAttempt.status, QuizAttempt.score, QuizAttempt.score_max,
+                   QuizAttempt.passed, QuizAttempt.submitted_at, QuizAttempt.course_version_id)
+            .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.context_id == bindparam("context_id"),
+                   QuizAttempt.item_id == bindparam("item_id"), QuizAttempt.status.in_((GRADED, PENDING_GRADING)))
+            .order_by(QuizAttempt.number))
+
+
+def finished(session: Session, user_id: int, context_id: int, item_id: str) -> list[Row]:
+    """A learner's finished attempts at one quiz, as rows of ``FINISHED``."""
+    return list(session.execute(FINISHED, {"user_id": user_id, "context_id": context_id, "item_id": item_id}))
 
 
 def record_started(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef) -> None:
@@ -95,7 +106,8 @@ _PLACEMENTS = select(ResourceLink).where(ResourceLink.context_id == bindparam("c
 
 def publish(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef, now: datetime) -> None:
     """Update the training record and queue the LMS score, in the caller's transaction."""
-    result = outcome(_attempts(session, attempt), quiz.settings.grading)
+    result = outcome(finished(session, attempt.user_id, attempt.context_id, attempt.item_id),
+                     quiz.settings.grading)
     if result is None:
         return
     counted = result.attempt
