@@ -62,7 +62,10 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         frame.locator("#export-form button[type=submit]").click()
         frame.wait_for_url(re.compile(r".*/hr/exports/\d+.*"))
         assert frame.locator("#export-progress").get_attribute("value") == "0"
-        assert exports.drain(app) >= 1  # the worker's pass
+        passes = 0
+        while exports.drain(app) and passes < 20:  # the worker's passes (each has a time budget)
+            passes += 1
+        assert passes >= 1
         frame.locator("#export-state[data-status=done]").wait_for(timeout=15000)
         assert frame.locator("#export-progress").evaluate("bar => [bar.value, bar.max]") == [2, 2]
         with page.expect_download() as info:
