@@ -107,15 +107,23 @@ def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:
     return session.execute(statement.returning(*model.__table__.primary_key.columns)).first() is not None
 
 
-def insert_new(session: Session, model, values: dict, keys: list[str]):
+def insert_one(session: Session, model, values: dict):
+    """Insert a row of ``model`` (every column given) in one ``INSERT … RETURNING``,
+    without the ORM's unit of work; returns its ORM object, in the session."""
+    return insert_new(session, model, values, ())
+
+
+def insert_new(session: Session, model, values: dict, keys):
     """Insert the row unless one with the same ``keys`` exists, in one statement
     (``INSERT … ON CONFLICT DO NOTHING RETURNING``); returns the new ORM object, or
     None when the row existed (another transaction won the race)."""
     table, dialect = model.__table__, session.get_bind().dialect.name
     statement = _INSERT_NEW.get((dialect, table, tuple(keys)))
-    if statement is None:  # built once; the values travel as parameters (a hot path: starting an attempt)
-        insert = _dialect_insert(session)
-        statement = insert(table).on_conflict_do_nothing(index_elements=keys).returning(*table.c)
+    if statement is None:  # built once; the values travel as parameters (hot paths: starting, scoring)
+        statement = _dialect_insert(session)(table)
+        if keys:
+            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+        statement = statement.returning(*table.c)
         _INSERT_NEW[(dialect, table, tuple(keys))] = statement
     row = session.execute(statement, values).mappings().first()
     if row is None:

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from lti_tool.db import get_db, utcnow
+from lti_tool.db import get_db, insert_one, utcnow
 from lti_tool.jobs import kick
 from lti_tool.lti.ags_models import DELIVERED, PARKED, PENDING, SUPERSEDED, ScoreDelivery, ScoreOutbox
 from lti_tool.lti.http import session_from_settings
@@ -38,10 +40,11 @@ def honours_pending_manual(platform: Platform) -> bool:
 
 
 # Built once: every graded result runs them.
-_SUPERSEDE = update(ScoreOutbox).where(
-    ScoreOutbox.resource_link_id == bindparam("link_id"), ScoreOutbox.user_id == bindparam("for_user_id"),
-    ScoreOutbox.status == PENDING,
-).values(status=SUPERSEDED).execution_options(synchronize_session="fetch")  # rows loaded here see it
+_OUTBOX = ScoreOutbox.__table__
+_SUPERSEDE = update(_OUTBOX).where(
+    _OUTBOX.c.resource_link_id == bindparam("link_id"), _OUTBOX.c.user_id == bindparam("for_user_id"),
+    _OUTBOX.c.status == PENDING,
+).values(status=SUPERSEDED).returning(_OUTBOX.c.id)
 _LAST_SCORED = select(func.max(ScoreOutbox.scored_at)).where(
     ScoreOutbox.resource_link_id == bindparam("link_id"), ScoreOutbox.user_id == bindparam("user_id"))
 
@@ -56,16 +59,18 @@ def enqueue_score(
     platform = resource_link.context.deployment.platform
     if grading_progress == PENDING_MANUAL and not honours_pending_manual(platform):
         return None
-    session.execute(_SUPERSEDE, {"link_id": resource_link.id, "for_user_id": user.id})
-    row = ScoreOutbox(
+    for superseded in session.scalars(_SUPERSEDE, {"link_id": resource_link.id, "for_user_id": user.id}):
+        loaded = session.identity_map.get(identity_key(ScoreOutbox, superseded))
+        if loaded is not None:  # a row already loaded in this transaction says so too
+            set_committed_value(loaded, "status", SUPERSEDED)
+    row = insert_one(session, ScoreOutbox, dict(
         resource_link_id=resource_link.id, user_id=user.id, resource_id=resource_id, label=label[:255],
         score_given=score_given, score_maximum=score_maximum, activity_progress=activity_progress,
         grading_progress=grading_progress, comment=comment,
         scored_at=_next_timestamp(session, resource_link.id, user.id, scored_at), status=PENDING,
-        attempts=0, next_attempt_at=utcnow(), source=source or {},
-    )
-    session.add(row)
-    session.flush()
+        attempts=0, next_attempt_at=utcnow(), last_error=None, delivered_at=None, created_at=utcnow(),
+        source=source or {},
+    ))
     kick(session, DRAINER)
     return row
 
