@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -16,6 +17,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from lti_tool.server import KEEPALIVE_SECONDS  # noqa: E402 - the served tool's own setting, for both servers
 
 PLAIN_APP = """
 from flask import Flask, redirect, request
@@ -73,9 +76,25 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None
     cmd = [
         sys.executable, "-m", "gunicorn", app_spec, "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-        "--log-level", "warning", "--no-control-socket",
+        "--log-level", "warning", "--no-control-socket", "--keep-alive", str(KEEPALIVE_SECONDS),
     ]
     return subprocess.Popen(cmd, env={**os.environ, **env}, cwd=cwd or ROOT)
+
+
+def stop(process: subprocess.Popen, quick: bool = False) -> None:
+    """SIGTERM (or, ``quick``, SIGQUIT: gunicorn's immediate stop, for servers whose
+    figures are taken) to the process's group when it leads one (serve, worker), else
+    to it; killed when it has not stopped within 40 s."""
+    if process.poll() is not None:
+        return
+    group = os.getpgid(process.pid) == process.pid
+    sig = signal.SIGQUIT if quick else signal.SIGTERM
+    (os.killpg(process.pid, sig) if group else process.send_signal(sig))
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        (os.killpg(process.pid, signal.SIGKILL) if group else process.kill())
+        process.wait(timeout=10)
 
 
 def run_load(one_iteration, concurrency: int, seconds: float, max_iterations: int) -> dict:

@@ -28,7 +28,7 @@ from jwcrypto.jwk import JWK
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from _common import PLAIN_APP, ROOT, gunicorn, run_load, wait_http  # noqa: E402
+from _common import PLAIN_APP, ROOT, gunicorn, run_load, stop, wait_http  # noqa: E402
 
 ISSUER = "https://lms.bench.example"
 CLIENT_ID = "bench-client"
@@ -166,8 +166,7 @@ def main() -> None:
         base = run_load(plain, args.concurrency, args.seconds, args.max_iterations)
     finally:
         for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
+            stop(p, quick=True)
         if pg:
             pg.stop()
 

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -39,7 +38,7 @@ from pathlib import Path
 
 import requests
 
-from _common import ROOT, PLAIN_APP, gunicorn, wait_http  # noqa: E402
+from _common import ROOT, PLAIN_APP, gunicorn, stop, wait_http  # noqa: E402
 
 from tests.lti_platform import TestPlatform  # noqa: E402
 from tests.support.browser import Browser  # noqa: E402
@@ -153,19 +152,6 @@ def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     out.close()
     return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the process's group when it leads one (serve, worker), else to it."""
-    if process.poll() is not None:
-        return
-    group = os.getpgid(process.pid) == process.pid
-    (lambda sig: os.killpg(process.pid, sig) if group else process.send_signal(sig))(signal.SIGTERM)
-    try:
-        process.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        (os.killpg(process.pid, signal.SIGKILL) if group else process.kill())
-        process.wait(timeout=10)
 
 
 def main() -> int:

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
-from _common import gunicorn, tree_cpu_seconds, wait_http  # noqa: E402
+from _common import gunicorn, stop, tree_cpu_seconds, wait_http  # noqa: E402
 from launch import CLAIM, CLIENT_ID, DEPLOYMENT, ISSUER, BenchPlatform, prepare_database  # noqa: E402
 from tests.support.quiz_library import write_quiz_course  # noqa: E402
 
@@ -266,8 +266,7 @@ def main() -> None:
         engine.dispose()
     finally:
         for p in procs:
-            p.terminate()
-            p.wait(timeout=30)
+            stop(p, quick=True)
         if pg:
             pg.stop()
 

@@ -212,8 +212,10 @@ main.add_command(content_commands)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web processes")
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="Threads per web process (1 with more processes suits a busy, CPU-bound site: see bench/)")
 @pass_ctx
-def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
+def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int) -> None:
     from lti_tool import migrate
     from lti_tool.lti import keys as tool_keys
     from lti_tool.server import run_server
@@ -226,7 +228,8 @@ def serve(ctx: AppContext, host: str, port: int, workers: int) -> None:
     click.echo(f"aftersales-training is running: open {settings.public_base_url}/ (Ctrl+C stops it)")
     if settings.broker_url:
         click.echo("task queue: run `aftersales-training worker` beside this (AFTERSALES_BROKER_URL is set)")
-    run_server(host=host, port=port, workers=workers, with_worker=settings.embedded_worker and not settings.broker_url)
+    run_server(host=host, port=port, workers=workers, threads=threads,
+               with_worker=settings.embedded_worker and not settings.broker_url)
 
 
 @main.command(help="Run the background workers: Dramatiq on the Redis broker of AFTERSALES_BROKER_URL, "

@@ -27,7 +27,13 @@ class _Gunicorn(BaseApplication):
         return app
 
 
-def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> None:
+#: Seconds an idle connection is kept open: longer than a reverse proxy's or a load
+#: balancer's own idle timeout (nginx and most balancers: 60 s), so the server never
+#: closes a connection at the moment the other end sends a request on it (a reset).
+KEEPALIVE_SECONDS = 75
+
+
+def run_server(host: str, port: int, workers: int, threads: int = 4, with_worker: bool = True) -> None:
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "lti_tool.jobs.worker"])
@@ -36,7 +42,8 @@ def run_server(host: str, port: int, workers: int, with_worker: bool = True) -> 
             {
                 "bind": f"{host}:{port}",
                 "workers": workers,
-                "threads": 4,
+                "threads": threads,
+                "keepalive": KEEPALIVE_SECONDS,
                 "worker_class": "gthread",
                 "accesslog": "-",
                 "timeout": 60,

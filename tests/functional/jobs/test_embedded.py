@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -50,7 +51,8 @@ def served(tmp_path):
     env.update({"PYTHONPATH": str(ROOT), "AFTERSALES_INSTANCE_PATH": str(tmp_path / "instance"),
                 "AFTERSALES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
     out = open(tmp_path / "serve.log", "wb")
-    process = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--workers", "1"], env=env, cwd=tmp_path,
+    process = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--workers", "1", "--threads", "2"], env=env,
+                               cwd=tmp_path,
                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -66,6 +68,7 @@ def served(tmp_path):
     yield process, url, tmp_path
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
     out.close()
 
 
@@ -102,3 +105,23 @@ def test_serve_runs_the_whole_tool_with_no_other_server(served):
     while process_group(process.pid):  # the web processes and the worker stop with it
         assert time.monotonic() < deadline, process_group(process.pid)
         time.sleep(0.2)
+
+
+def test_serve_keeps_an_idle_connection_longer_than_a_proxy_would(served):
+    """An idle connection stays open past gunicorn's default 2 s (to KEEPALIVE_SECONDS):
+    a reverse proxy, whose own idle timeout is shorter, closes it first, so the server
+    never closes one at the moment a request arrives on it."""
+    _process, url, _tmp_path = served
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        reader = connection.makefile("rb")
+        for _ in range(2):
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            status = reader.readline()
+            assert status.startswith(b"HTTP/1.1 200"), status
+            length = 0
+            while (line := reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            reader.read(length)
+            time.sleep(3)  # idle longer than gunicorn's default keep-alive
