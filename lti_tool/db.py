@@ -108,30 +108,34 @@ def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:
 
 
 def insert_one(session: Session, model, values: dict):
-    """Insert a row of ``model`` (every column given) in one ``INSERT … RETURNING``,
-    without the ORM's unit of work; returns its ORM object, in the session."""
+    """Insert a row of ``model`` in one ``INSERT … RETURNING`` of its key, without the
+    ORM's unit of work; returns its ORM object, in the session (see ``insert_new``)."""
     return insert_new(session, model, values, ())
 
 
 def insert_new(session: Session, model, values: dict, keys):
     """Insert the row unless one with the same ``keys`` exists, in one statement
-    (``INSERT … ON CONFLICT DO NOTHING RETURNING``); returns the new ORM object, or
-    None when the row existed (another transaction won the race)."""
+    (``INSERT … ON CONFLICT DO NOTHING RETURNING`` its primary key); returns the new
+    ORM object, or None when the row existed (another transaction won the race).
+
+    The object holds ``values`` as written, as a query would load it; give every column
+    (a column left out loads when first read)."""
     table, dialect = model.__table__, session.get_bind().dialect.name
     statement = _INSERT_NEW.get((dialect, table, tuple(keys)))
     if statement is None:  # built once; the values travel as parameters (hot paths: starting, scoring)
         statement = _dialect_insert(session)(table)
         if keys:
             statement = statement.on_conflict_do_nothing(index_elements=list(keys))
-        statement = statement.returning(*table.c)
+        statement = statement.returning(*table.primary_key.columns)
         _INSERT_NEW[(dialect, table, tuple(keys))] = statement
-    row = session.execute(statement, values).mappings().first()
+    row = session.execute(statement, values).first()
     if row is None:
         return None
-    # The object of the row just written, from what RETURNING gave (as a query would
-    # load it, without the ORM's insert machinery).
-    found = model(**{attr.key: row[attr.columns[0]] for attr in inspect(model).column_attrs})
-    make_transient_to_detached(found)
+    mapper = inspect(model)
+    found = model(**{key: value for key, value in values.items() if key in mapper.column_attrs},
+                  **{mapper.get_property_by_column(column).key: value
+                     for column, value in zip(table.primary_key.columns, row)})
+    make_transient_to_detached(found)  # as if loaded: no history, nothing left to flush
     session.add(found)
     return found
 
