@@ -17,6 +17,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, contains_eager, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from lti_tool.catalog.models import Course, CourseVersion
 
@@ -76,6 +77,9 @@ def _recall(session: Session, key) -> CourseVersion | None:
     if entry is None:
         return None
     values, course_values = entry
+    present = session.identity_map.get(identity_key(CourseVersion, values["id"]))
+    if present is not None:  # already in this session (a request asks for its version more than once)
+        return present
     course = Course(**course_values)
     make_transient_to_detached(course)
     detached = CourseVersion(**values)
