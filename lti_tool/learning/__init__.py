@@ -20,7 +20,7 @@ def close_expired_attempts(app: Flask) -> int:
 
 
 def emit_due_statements(app: Flask) -> int:
-    """Background pass: the per-question xAPI statements of submitted attempts."""
+    """Background pass: the xAPI statements of submitted attempts (``attempts.emit_due_statements``)."""
     from lti_tool.db import get_db
     from lti_tool.learning.attempts import emit_due_statements as emit
 
@@ -31,6 +31,7 @@ def emit_due_statements(app: Flask) -> int:
 def init_app(app: Flask) -> None:
     from lti_tool.auth import current_actor
     from lti_tool.jobs import register_drainer
+    from lti_tool.learning.attempts import STATEMENTS_DRAINER
     from lti_tool.learning.teach import bp as teach_bp
     from lti_tool.learning.views import bp
     from lti_tool.lti.views import register_item_view
@@ -44,4 +45,4 @@ def init_app(app: Flask) -> None:
     register_item_view(app, "course", "learning.course")
     register_item_view(app, "quiz", "learning.quiz")
     register_drainer("learning-deadlines", close_expired_attempts)
-    register_drainer("learning-statements", emit_due_statements)
+    register_drainer(STATEMENTS_DRAINER, emit_due_statements)

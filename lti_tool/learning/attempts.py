@@ -1,9 +1,10 @@
 """Quiz attempts: start (or resume), autosave, submit exactly once, close at the deadline.
 
-The attempt's xAPI statements (started, completed, passed / failed) are emitted in its
-transactions; the fifty-odd per-question "answered" statements of a submit are built
-by the worker from the stored responses (``emit_due_statements``), flagged in the
-submit transaction so none is lost, which keeps the submit request fast.
+The attempt's "attempted" xAPI statement is emitted in the start's transaction. The
+statements of its end, the fifty-odd per-question "answered" ones and "completed" and
+"passed" / "failed" with the score, are built by the worker from the stored attempt
+and responses (``emit_due_statements``), flagged in the submit transaction so none is
+lost: the submit writes the result once, and its request stays fast.
 
 Submitting is one conditional update, ``UPDATE learning_attempt SET status=… WHERE
 id=… AND status='open'``: whichever request changes the row grades it; a double
@@ -26,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from lti_tool.catalog import cache
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import insert_new, insert_rows, utcnow
+from lti_tool.jobs import kick
 from lti_tool.learning import outcomes, statements
 from lti_tool.learning.content import current_version
 from lti_tool.learning.grading import Mark, strategy_for
@@ -33,6 +35,8 @@ from lti_tool.learning.models import GRADED, OPEN, PENDING_GRADING, AttemptRespo
 from lti_tool.learning.paper import QuizDef, draw_paper, paper_maximum, quiz_def
 from lti_tool.lti.models import Context, Deployment, User
 
+#: The worker's pass that emits the statements of submitted attempts (``emit_due_statements``).
+STATEMENTS_DRAINER = "learning-statements"
 #: Answers arriving this long after the deadline still count (a slow network).
 GRACE = timedelta(seconds=20)
 #: Loads an attempt with its learner, LMS course and platform (for its statements and
@@ -192,7 +196,8 @@ def submit(session: Session, attempt: QuizAttempt, raw: dict | None = None, key:
     for name, value in values.items():  # what the row now holds, without reading it back
         set_committed_value(attempt, name, value)
     insert_rows(session, AttemptResponse.__table__, rows)  # one round trip for the whole paper
-    _publish(session, attempt, version, graded_quiz, now)  # the per-question statements: the worker's
+    outcomes.publish(session, attempt, version, graded_quiz, now)
+    kick(session, STATEMENTS_DRAINER)  # the xAPI statements: the worker's (flagged above)
     return True
 
 
@@ -237,7 +242,9 @@ def stored_marks(attempt: QuizAttempt) -> dict[str, Mark]:
 
 
 def emit_due_statements(session: Session, limit: int = 50) -> int:
-    """Emit the "answered" statements of submitted attempts that still owe them."""
+    """Emit the statements of submitted attempts that still owe them: each question
+    answered, then, when graded, the attempt completed and passed or failed (an attempt
+    waiting for an instructor gets those when it is graded)."""
     due = session.scalars(
         select(QuizAttempt).where(QuizAttempt.statements_due.is_(True)).order_by(QuizAttempt.id).limit(limit)
         .with_for_update(skip_locked=True)
@@ -246,6 +253,8 @@ def emit_due_statements(session: Session, limit: int = 50) -> int:
         version, quiz = quiz_of(session, attempt)
         marks = {k: v for k, v in stored_marks(attempt).items() if k in quiz.questions}
         statements.answered(session, attempt, version, quiz, marks, attempt.submitted_at)
+        if attempt.status == GRADED:
+            statements.attempt_graded(session, attempt, version, quiz)
         attempt.statements_due = False
     session.flush()
     return len(due)
