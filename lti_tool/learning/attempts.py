@@ -1,10 +1,11 @@
 """Quiz attempts: start (or resume), autosave, submit exactly once, close at the deadline.
 
-The attempt's "attempted" xAPI statement is emitted in the start's transaction. The
-statements of its end, the fifty-odd per-question "answered" ones and "completed" and
-"passed" / "failed" with the score, are built by the worker from the stored attempt
-and responses (``emit_due_statements``), flagged in the submit transaction so none is
-lost: the submit writes the result once, and its request stays fast.
+An attempt's xAPI statements, "attempted" when it starts, then at its end the
+fifty-odd per-question "answered" ones and "completed" and "passed" / "failed" with the
+score, are built by the worker from the stored attempt and responses
+(``emit_due_statements``), flagged in the start's INSERT and the submit's UPDATE so
+none is lost: each request writes its facts once and stays fast, and a statement built
+twice has the same id and is stored once.
 
 Submitting is one conditional update, ``UPDATE learning_attempt SET status=… WHERE
 id=… AND status='open'``: whichever request changes the row grades it; a double
@@ -123,7 +124,7 @@ def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id:
         number=taken + 1, course_version_id=version.id, graded_version_id=None, paper=paper, answers={},
         status=OPEN, started_at=now, saved_at=None, submitted_at=None, closed_by_deadline=False, submit_key=None,
         score=None, score_max=paper_maximum(paper, quiz.questions), passed=None, graded_at=None,
-        statements_due=False,
+        statements_due=True,  # "attempted": the worker's
         deadline=now + timedelta(minutes=quiz.settings.time_limit_minutes) if quiz.settings.time_limit_minutes else None,
     ), ["user_id", "context_id", "item_id", "number"])
     if attempt is None:  # a second tab started the same attempt at the same moment
@@ -131,9 +132,9 @@ def start_or_resume(session: Session, learner: Learner, course_id: str, quiz_id:
             if other.status == OPEN:
                 return other
         raise AttemptRefused("max_attempts")
-    _load_people(session, attempt)
-    statements.attempt_started(session, attempt, version, quiz)
+    kick(session, STATEMENTS_DRAINER)
     if taken == 0:
+        _load_people(session, attempt)
         outcomes.record_started(session, attempt, version, quiz)
     return attempt
 
@@ -242,19 +243,22 @@ def stored_marks(attempt: QuizAttempt) -> dict[str, Mark]:
 
 
 def emit_due_statements(session: Session, limit: int = 50) -> int:
-    """Emit the statements of submitted attempts that still owe them: each question
-    answered, then, when graded, the attempt completed and passed or failed (an attempt
-    waiting for an instructor gets those when it is graded)."""
+    """Emit the statements of attempts that still owe them: attempted; once submitted,
+    each question answered, then, when graded, the attempt completed and passed or
+    failed (an attempt waiting for an instructor gets those when it is graded). One
+    already stored (the same id) is skipped."""
     due = session.scalars(
         select(QuizAttempt).where(QuizAttempt.statements_due.is_(True)).order_by(QuizAttempt.id).limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
     for attempt in due:
-        version, quiz = quiz_of(session, attempt)
-        marks = {k: v for k, v in stored_marks(attempt).items() if k in quiz.questions}
-        statements.answered(session, attempt, version, quiz, marks, attempt.submitted_at)
-        if attempt.status == GRADED:
-            statements.attempt_graded(session, attempt, version, quiz)
+        statements.attempt_started(session, attempt, *quiz_of(session, attempt, graded=False))
+        if attempt.status != OPEN:
+            version, quiz = quiz_of(session, attempt)
+            marks = {k: v for k, v in stored_marks(attempt).items() if k in quiz.questions}
+            statements.answered(session, attempt, version, quiz, marks, attempt.submitted_at)
+            if attempt.status == GRADED:
+                statements.attempt_graded(session, attempt, version, quiz)
         attempt.statements_due = False
     session.flush()
     return len(due)

@@ -199,3 +199,22 @@ def test_responses_and_attempts_point_at_the_version_they_were_taken_under(world
     responses = world.session.scalars(select(AttemptResponse).where(AttemptResponse.attempt_id == attempt.id)).all()
     assert len(responses) == 5 and all(r.points == r.max_points for r in responses)
     assert attempt.course_version_id == current_version(world.session, COURSE).id
+
+
+def test_the_worker_emits_attempted_for_an_open_attempt_and_the_rest_once_it_is_submitted(world):
+    from xapi.schema import statement
+
+    def verbs():
+        return sorted(v.rsplit("/", 1)[-1] for v in world.session.scalars(select(statement.c.verb_id)))
+
+    attempt = world.start("ann")
+    assert attempt.statements_due and verbs() == []  # the start owes "attempted"; the worker builds it
+    assert attempts.emit_due_statements(world.session) == 1
+    assert verbs() == ["attempted"] and not attempt.statements_due
+    assert attempts.emit_due_statements(world.session) == 0
+
+    attempts.submit(world.session, attempt, RIGHT)
+    world.session.refresh(attempt)
+    assert attempt.statements_due and verbs() == ["attempted"]
+    assert attempts.emit_due_statements(world.session) == 1  # "attempted" again is the same id: stored once
+    assert verbs() == ["answered"] * 5 + ["attempted", "completed", "passed"]
