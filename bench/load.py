@@ -50,6 +50,7 @@ from tests.support.redis import RedisServer  # noqa: E402
 COURSE, QUIZ, LESSON = "load-course", "load-quiz", "load-lesson"
 CLI = Path(sys.executable).with_name("aftersales-training")
 STEPS = ("launch", "lesson", "quiz submit")
+QUESTIONS = 50
 
 PLAIN_EXTRA = """
 
@@ -77,7 +78,7 @@ def submit():
 
 def write_library(root: Path) -> list[tuple[str, str]]:
     """The course: one lesson and the 50-question quiz; returns the right answers."""
-    answers = write_quiz_course(root, COURSE, QUIZ, 50)
+    answers = write_quiz_course(root, COURSE, QUIZ, QUESTIONS)
     folder = root / COURSE
     (folder / "lessons").mkdir()
     (folder / "lessons" / "01.md").write_text(f"""---
@@ -338,7 +339,12 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
 
     problems = []
     with get_db(app).sessionmaker() as s:
-        attempts = Counter(s.scalars(select(QuizAttempt.user_id).where(QuizAttempt.status == "graded")).all())
+        graded = s.scalars(select(QuizAttempt).where(QuizAttempt.status == "graded")).all()
+        attempts = Counter(a.user_id for a in graded)
+        # Each graded attempt's statements: attempted, 50 answered, completed, passed.
+        per_attempt = Counter(s.scalars(select(schema.statement.c.registration)
+                                        .where(schema.statement.c.registration.in_([a.uuid for a in graded]))).all())
+        short = {a.uuid: per_attempt[a.uuid] for a in graded if per_attempt[a.uuid] != QUESTIONS + 3}
         records = Counter(s.scalars(select(TrainingRecord.user_id).where(TrainingRecord.kind == "quiz")).all())
         scores = s.scalars(select(ScoreOutbox)).all()
         recorded = {str(i) for i in s.scalars(select(schema.statement.c.id)).all()}
@@ -347,6 +353,9 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
                            .distinct().limit(3)).all()
     if len(attempts) != learners or set(attempts.values()) != {1}:
         problems.append(f"graded attempts: {len(attempts)} learners, counts {Counter(attempts.values())}")
+    if short:
+        problems.append(f"{len(short)} graded attempts without their {QUESTIONS + 3} statements: "
+                        f"{list(short.items())[:3]}")
     if len(records) != learners or set(records.values()) != {1}:
         problems.append(f"quiz training records: {len(records)} learners, counts {Counter(records.values())}")
     undelivered = [r.id for r in scores if r.status != DELIVERED]
