@@ -10,13 +10,14 @@ are launched once, over real LTI 1.3 launches, before the timed part.
     .venv/bin/python bench/quiz_submit.py [--learners 200] [--seconds 20] [--workers 4]
 
 Goal (issue 4): ratio >= 0.2, p95 of the submit request < 150 ms, no errors. Measured on
-the shared 2-core machine, three runs each back to back with the code before this round:
-ratio 0.192 to 0.201 (before 0.127 to 0.153), e.g. 62.8 against 326.2 per second; server
-CPU per start + submit 26.4 to 27.3 ms, PostgreSQL about 5 ms (34.5 to 43.9 before); p95
-20 to 22 ms for one learner alone; the exam's end (every learner submits once within
-``--burst-seconds``, 20/s, the plain endpoint given the same arrivals): p95 24 to 32 ms
-(plain 3 to 4 ms). Under 200 learners submitting back to back the p95 is queueing on 2
-cores: 2.3 to 2.7 s, the plain endpoint's own 0.7 s.
+the shared 2-core machine, four runs each back to back with the code before this round:
+ratio 0.208 to 0.233 (before 0.157 to 0.221), e.g. 113.1 against 485.8 per second; server
+CPU per start + submit 14.3 to 16.1 ms, PostgreSQL about 4 ms (15.4 to 22.7 before); p95
+11 to 15 ms for one learner alone; no errors; the exam's end (every learner submits once
+within each of ``--burst-seconds``, 10 s and 4 s: 20 and 50 a second, the plain endpoint
+given the same arrivals): p95 16 to 42 ms. Under 200 learners submitting back to back the
+latency is the queue on 2 cores (Little's law: 200 / 113 per second = 1.8 s a start +
+submit; the plain endpoint's own p95 there 0.34 to 0.51 s).
 """
 
 from __future__ import annotations
