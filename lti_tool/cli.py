@@ -212,8 +212,7 @@ main.add_command(content_commands)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web processes")
-@click.option("--threads", default=4, show_default=True, type=int,
-              help="Threads per web process (1 with more processes suits a busy, CPU-bound site: see bench/)")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per web process")
 @pass_ctx
 def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int) -> None:
     from lti_tool import migrate

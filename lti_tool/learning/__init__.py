@@ -20,7 +20,7 @@ def close_expired_attempts(app: Flask) -> int:
 
 
 def emit_due_statements(app: Flask) -> int:
-    """Background pass: the xAPI statements of submitted attempts (``attempts.emit_due_statements``)."""
+    """Background pass: the xAPI statements quiz attempts owe (``attempts.emit_due_statements``)."""
     from lti_tool.db import get_db
     from lti_tool.learning.attempts import emit_due_statements as emit
 
