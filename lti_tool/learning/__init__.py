@@ -2,7 +2,8 @@
 strategy per question type, instructors' grading queue, statistics and regrades.
 
 Results are written once, in the submit transaction, three ways: the training record
-(``records``), xAPI statements (``events``) and the LMS score (``lti.ags`` outbox).
+(``records``), the LMS score (``lti.ags`` outbox) and xAPI statements (``events``: an
+attempt's are built by the worker from the stored attempt, flagged in the transaction).
 """
 
 from __future__ import annotations

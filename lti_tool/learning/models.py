@@ -72,8 +72,8 @@ class QuizAttempt(Base):
     score_max: Mapped[float] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Its per-question "answered" statements are still to be built (by the worker, from
-    # the stored responses): set in the submit transaction, so none is ever lost.
+    # Its xAPI statements are still to be built (by the worker, from the stored attempt
+    # and responses): set in the start's and the submit's transactions, so none is lost.
     statements_due: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
     user: Mapped[User] = relationship()
