@@ -118,7 +118,7 @@ def test_serve_answers_every_one_of_many_keep_alive_clients(served):
         with requests.Session() as session:
             while time.monotonic() < stop_at:
                 try:
-                    response = session.get(f"{url}/healthz", timeout=3)
+                    response = session.get(f"{url}/healthz", timeout=10)
                     answered.append(response.status_code)
                     assert response.headers.get("Connection", "").lower() == "close"
                 except (requests.RequestException, AssertionError) as exc:
