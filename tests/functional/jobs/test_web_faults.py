@@ -1,6 +1,8 @@
 """A web process killed with SIGKILL while learners submit their quizzes: every
 attempt is either fully submitted (result, responses, training record, xAPI
-statements, AGS score row) or untouched, never half; after a restart the untouched
+statements, AGS score row) or untouched, never half. Some submits are held by a row
+lock halfway through their transaction (attempt claimed, paper written), so the kill
+always finds them in flight however fast the others are; after a restart the untouched
 ones are submitted, a second submit of a finished one changes nothing, and each
 learner ends with exactly one result, one record and one score row. On PostgreSQL,
 under gunicorn, as in production."""
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lti_tool.db import get_db
 from lti_tool.jobs import queue
@@ -39,6 +41,7 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[3]
 CLI = Path(sys.executable).with_name("aftersales-training")
 COURSE, QUIZ, LEARNERS = "fault-course", "fault-quiz", 16
+HELD = 4  # learners whose submit is in flight when the process dies
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 
 
@@ -59,7 +62,8 @@ def settings_overrides(settings_overrides, tmp_path, answers):
 
 
 class Web:
-    """``aftersales-training serve`` (no worker: the outbox rows stay to be counted)."""
+    """``aftersales-training serve`` (no worker: the outbox rows stay to be counted), with
+    threads to spare beside the held submits."""
 
     def __init__(self, settings: dict, port: int, log: Path) -> None:
         self.port, self.log = port, log
@@ -76,7 +80,8 @@ class Web:
 
     def start(self) -> "Web":
         out = open(self.log, "ab")
-        self.process = subprocess.Popen([str(CLI), "serve", "--port", str(self.port), "--workers", "2"],
+        self.process = subprocess.Popen([str(CLI), "serve", "--port", str(self.port), "--workers", "2",
+                                         "--threads", "8"],
                                         env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         out.close()
@@ -125,6 +130,23 @@ def state(app) -> dict[int, dict]:
                        "completed": COMPLETED in verbs[a.uuid], "owed": a.statements_due} for a in attempts}
 
 
+def writers_waiting(engine, waiting: bool = True) -> int:
+    """Server processes of this database inside a writing transaction (other than the
+    asking one); with *waiting*, only those waiting for a lock."""
+    with engine.connect() as c:
+        return c.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            + (" AND wait_event_type = 'Lock'" if waiting else "")))
+
+
+def wait_for(condition, message: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.05)
+
+
 def assert_whole_or_untouched(rows: dict[int, dict]) -> tuple[int, int]:
     done = untouched = 0
     for attempt in rows.values():
@@ -168,20 +190,38 @@ def test_a_web_process_killed_mid_submit_leaves_no_half_attempt(app, web, answer
             except requests.RequestException as exc:  # the process died under it
                 outcomes.append(type(exc).__name__)
 
-        outcomes: list = []
-        threads = [threading.Thread(target=submit, args=(*learner, outcomes)) for learner in learners]
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 60
-        while not any(a["status"] != "open" for a in state(app).values()):
-            assert time.monotonic() < deadline, "no submit finished"
-            time.sleep(0.01)
-        web.kill()  # SIGKILL the master and its workers, submits in flight
-        for t in threads:
+        # Hold the first learners' submits mid-transaction: their training records are
+        # locked, so each waits there having claimed its attempt and written its paper.
+        held_ids = [int(re.search(r"/attempt/(\d+)/", url).group(1)) for *_, url in learners[:HELD]]
+        engine = get_db(app).engine
+        with engine.connect() as holder:
+            held_users = holder.scalars(select(QuizAttempt.user_id).where(QuizAttempt.id.in_(held_ids))).all()
+            holder.execute(select(TrainingRecord.id).where(TrainingRecord.user_id.in_(held_users),
+                                                          TrainingRecord.kind == "quiz").with_for_update(key_share=True))
+            held: list = []
+            held_threads = [threading.Thread(target=submit, args=(*learner, held)) for learner in learners[:HELD]]
+            for t in held_threads:
+                t.start()
+            wait_for(lambda: writers_waiting(engine) == HELD, "the held submits never reached the lock")
+
+            others: list = []  # the rest submit whole meanwhile
+            threads = [threading.Thread(target=submit, args=(*learner, others)) for learner in learners[HELD:]]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
+            assert others == [303] * (LEARNERS - HELD), others
+            assert writers_waiting(engine) == HELD
+
+            web.kill()  # SIGKILL the master and its workers, the held submits in flight
+            holder.rollback()  # let them run on: each finds its client gone and rolls back
+        wait_for(lambda: writers_waiting(engine, waiting=False) == 0, "the killed submits' transactions linger")
+        for t in held_threads:
             t.join(timeout=40)
-        done, untouched = assert_whole_or_untouched(state(app))
-        assert done >= 1 and untouched >= 1, (done, untouched, outcomes)
-        assert any(not isinstance(o, int) for o in outcomes)  # some requests died with the process
+        assert len(held) == HELD and not any(isinstance(o, int) for o in held), held  # they died with the process
+        rows = state(app)
+        assert assert_whole_or_untouched(rows) == (LEARNERS - HELD, HELD)
+        assert {i for i, a in rows.items() if a["status"] == "open"} == set(held_ids)
 
         web.start()
         again: list = []
