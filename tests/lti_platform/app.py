@@ -28,6 +28,7 @@ def create_app(controller) -> Flask:
         service = next((name for prefix, name in SERVICES.items() if request.path.startswith(prefix)), None)
         if service is None:
             return None
+        controller.arrivals.append((request.method, request.path))
         if service != "jwks" and controller.service_delay:
             time.sleep(controller.service_delay)
         status = controller.outages.get(service)

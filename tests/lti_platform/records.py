@@ -27,6 +27,7 @@ class Records:
         self.outages: dict[str, int] = {}  # service -> HTTP status
         self.service_delay = 0.0  # seconds every token / AGS / NRPS answer waits
         self.request_log: list[tuple[str, str, int]] = []  # (method, path, status)
+        self.arrivals: list[tuple[str, str]] = []  # (method, path) of service requests, on arrival
 
     # -- requests ------------------------------------------------------------------------
     def count_requests(self, path: str, method: str | None = None) -> int:
@@ -34,6 +35,13 @@ class Records:
         def hit(p: str) -> bool:
             return p.startswith(path) if path.endswith("/") else p == path
         return sum(1 for m, p, _ in list(self.request_log) if hit(p) and (method is None or m == method))
+
+    def unanswered(self, suffix: str, method: str = "POST") -> int:
+        """Service requests whose path ends with ``suffix`` that arrived and are not yet
+        answered (waiting out ``service_delay``, say)."""
+        arrived = sum(1 for m, p in list(self.arrivals) if m == method and p.endswith(suffix))
+        answered = sum(1 for m, p, _ in list(self.request_log) if m == method and p.endswith(suffix))
+        return arrived - answered
 
     @property
     def access_tokens_issued(self) -> int:

@@ -247,9 +247,8 @@ def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(app, lms, worker
     (victim,) = workers.start(1)
     record_work(app, lms, pairs)
     wait_for(lambda: len(lms.scores()) >= 2, what="the first scores")
-    seen = len(lms.scores())
-    wait_for(lambda: len(lms.scores()) > seen, what="one more score")
-    time.sleep(0.15)  # the worker has sent the next score and waits for the answer
+    # The worker has sent the next score and waits for the answer (the LMS sleeps first).
+    wait_for(lambda: lms.unanswered("/scores") >= 1, what="a score the LMS has yet to answer")
     workers.kill(victim)  # SIGKILL: no clean-up; its transaction, row lock and claims die with it
     assert delivered_scores(app) < len(pairs), "the kill came too late to test anything"
     workers.start(2)
