@@ -29,6 +29,7 @@ from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 from tests.support.ralph import ralph  # noqa: F401  (the session's Ralph LRS)
 from tests.support.redis import RedisServer
+from tests.support.waiting import wait_for
 from tests.unit.xapi.samples import LESSON, course_context
 from xapi import admin, schema, statements
 from xapi.statements import Item, Person
@@ -193,14 +194,6 @@ def wait_until_drained(app, workers: Workers, timeout: float = 90.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still waiting after {timeout} s: {backlog(app)}\n{workers.log_tail()}")
         time.sleep(0.25)
-
-
-def wait_for(predicate, timeout: float = 60.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def delivered_scores(app) -> int:

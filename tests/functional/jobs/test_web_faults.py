@@ -34,6 +34,7 @@ from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 from tests.support.postgres import free_port
 from tests.support.quiz_library import write_quiz_course
+from tests.support.waiting import wait_for
 from xapi import schema
 
 pytestmark = pytest.mark.postgres
@@ -140,13 +141,6 @@ def writers_waiting(engine, waiting: bool = True) -> int:
             + (" AND wait_event_type = 'Lock'" if waiting else "")))
 
 
-def wait_for(condition, message: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.05)
-
-
 def assert_whole_or_untouched(rows: dict[int, dict]) -> tuple[int, int]:
     done = untouched = 0
     for attempt in rows.values():
@@ -202,7 +196,7 @@ def test_a_web_process_killed_mid_submit_leaves_no_half_attempt(app, web, answer
             held_threads = [threading.Thread(target=submit, args=(*learner, held)) for learner in learners[:HELD]]
             for t in held_threads:
                 t.start()
-            wait_for(lambda: writers_waiting(engine) == HELD, "the held submits never reached the lock")
+            wait_for(lambda: writers_waiting(engine) == HELD, what="the held submits to wait on the lock")
 
             others: list = []  # the rest submit whole meanwhile
             threads = [threading.Thread(target=submit, args=(*learner, others)) for learner in learners[HELD:]]
@@ -215,7 +209,7 @@ def test_a_web_process_killed_mid_submit_leaves_no_half_attempt(app, web, answer
 
             web.kill()  # SIGKILL the master and its workers, the held submits in flight
             holder.rollback()  # let them run on: each finds its client gone and rolls back
-        wait_for(lambda: writers_waiting(engine, waiting=False) == 0, "the killed submits' transactions linger")
+        wait_for(lambda: writers_waiting(engine, waiting=False) == 0, what="the killed submits to roll back")
         for t in held_threads:
             t.join(timeout=40)
         assert len(held) == HELD and not any(isinstance(o, int) for o in held), held  # they died with the process
