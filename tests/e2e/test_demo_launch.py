@@ -48,8 +48,8 @@ def test_the_demo_learner_launches_into_the_tool(demo, page):
     platform_url, tool_url = demo
     page.goto(platform_url)
     page.locator("tr.resource-link a.button.launch").first.click()  # launch as the learner
-    page.wait_for_selector("iframe[name=lti-tool]")
-    frame = page.frame(name="lti-tool")
+    # The frame of the element itself: looked up by name, it may not be known yet.
+    frame = page.wait_for_selector("iframe[name=lti-tool]").content_frame()
     frame.wait_for_url(lambda url: url.startswith(f"{tool_url}/lti/landing"), timeout=30000)
     assert "欢迎" in frame.locator("h1").inner_text()
     assert "学员" in frame.locator("#role").inner_text()
