@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, select, true, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool.catalog import cache
@@ -63,10 +63,17 @@ class Learner:
     resource_link_id: int | None = None
 
 
+#: A learner's attempts at one quiz, papers and answers left unloaded (built once: the
+#: quiz and result pages ask).
+_ATTEMPTS_OF = (select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers))
+                .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.context_id == bindparam("context_id"),
+                       QuizAttempt.item_id == bindparam("item_id")).order_by(QuizAttempt.number))
+
+
 def attempts_of(session: Session, learner: Learner, item_id: str) -> list[QuizAttempt]:
     """A learner's attempts at a quiz (their papers and answers load only when used)."""
-    return list(session.scalars(outcomes.ATTEMPTS_OF, {"user_id": learner.user_id, "context_id": learner.context_id,
-                                                       "item_id": item_id}))
+    return list(session.scalars(_ATTEMPTS_OF, {"user_id": learner.user_id, "context_id": learner.context_id,
+                                               "item_id": item_id}))
 
 
 def quiz_of(session: Session, attempt: QuizAttempt, graded: bool = True) -> tuple[CourseVersion, QuizDef]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Row, and_, bindparam, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.learning.course_grade import publish_course_grade
@@ -56,13 +56,6 @@ def outcome(attempts: list[QuizAttempt] | list[Row], grading: str) -> Outcome | 
     if counted is None:
         return Outcome(None, None, finished[-1].score_max, None, True)
     return Outcome(counted, counted.score, counted.score_max, counted.passed, pending)
-
-
-#: A learner's attempts at one quiz, papers and answers left unloaded (built once:
-#: starting and submitting both ask).
-ATTEMPTS_OF = (select(QuizAttempt).options(defer(QuizAttempt.paper), defer(QuizAttempt.answers))
-               .where(QuizAttempt.user_id == bindparam("user_id"), QuizAttempt.context_id == bindparam("context_id"),
-                      QuizAttempt.item_id == bindparam("item_id")).order_by(QuizAttempt.number))
 
 
 #: What a result is counted from: a learner's finished attempts at one quiz, as plain
