@@ -14,3 +14,4 @@ from lti_tool.sessions import models as sessions_models  # noqa: F401
 from lti_tool.certificates import models as certificates_models  # noqa: F401
 from lti_tool.hr import models as hr_models  # noqa: F401
 from lti_tool.questionnaires import models as questionnaires_models  # noqa: F401
+from lti_tool.audit import models as audit_models  # noqa: F401

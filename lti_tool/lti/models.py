@@ -44,6 +44,10 @@ class Platform(Base):
     # "moodle", "canvas", ... from Dynamic Registration's product_family_code.
     product_family: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # An identity source of its organisation: its accounts join employees by employee
+    # number (the LIS person sourcedid). An untrusted platform's accounts stay people of
+    # their own until HR links them. The operator sets it (``platform trust``).
+    identity_trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     deployments: Mapped[list[Deployment]] = relationship(

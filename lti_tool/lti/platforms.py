@@ -41,6 +41,7 @@ def add(
     auth_audience: str | None = None,
     product_family: str = "",
     organisation: str | None = None,
+    identity_trusted: bool | None = None,
 ) -> Platform:
     """Create the platform, or update it and add deployments if it exists.
 
@@ -68,6 +69,8 @@ def add(
     platform.auth_audience = auth_audience
     platform.product_family = product_family or platform.product_family or ""
     platform.active = True
+    if identity_trusted is not None:
+        platform.identity_trusted = identity_trusted
     session.flush()
     known = {d.deployment_id for d in platform.deployments}
     for deployment_id in deployment_ids:
