@@ -87,7 +87,7 @@ def _open(data: bytes) -> Image.Image:
         raise EvidenceError("pixels") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise EvidenceError("type") from None
-    if image.format not in FORMATS:
+    if image.format not in FORMATS:  # a multi-picture JPEG opens as "MPO": refused as before
         image.close()
         raise EvidenceError("type")
     if image.width * image.height > MAX_PIXELS:
