@@ -23,6 +23,7 @@ TITLES = {
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
     502: _l("A connected system did not answer"),
+    503: _l("The server is busy"),
 }
 
 

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     jobs_sweep_seconds: float = 2.0
     # Dramatiq requeues the messages of a worker silent for this long (milliseconds).
     jobs_heartbeat_timeout_ms: int = 60_000
+    # Evidence photos: the memory one web process may spend decoding photos at once
+    # (a 16 MP photo takes about 125 MB), and how long an upload waits for room
+    # before it is told the server is busy.
+    evidence_memory_mb: int = 256
+    evidence_wait_seconds: float = 20.0
 
     @field_validator("public_base_url")
     @classmethod

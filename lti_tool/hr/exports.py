@@ -11,20 +11,19 @@ out silently.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import shutil
 import time
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from lti_tool import spreadsheet
 from lti_tool.certificates import store
 from lti_tool.certificates.models import Certificate, CertificatePdf
 from lti_tool.db import utcnow
@@ -125,29 +124,27 @@ def _read_manifest(work: Path) -> list[dict]:
 
 
 def manifest_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(MANIFEST_COLUMNS)
-    for row in rows:
-        writer.writerow([row[c] for c in MANIFEST_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+    return spreadsheet.csv_bytes(MANIFEST_COLUMNS, ([row[c] for c in MANIFEST_COLUMNS] for row in rows))
+
+
+DATE_COLUMNS = ("issued", "valid_until")
 
 
 def manifest_xlsx(rows: list[dict]) -> bytes:
+    """The manifest as a sheet: its dates as real dates, every text a string cell."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = "certificates"
-    sheet.append(list(MANIFEST_COLUMNS))
+    spreadsheet.append(sheet, MANIFEST_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[c] for c in MANIFEST_COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        spreadsheet.append(sheet, [date.fromisoformat(row[c]) if c in DATE_COLUMNS and row[c] else row[c]
+                                   for c in MANIFEST_COLUMNS])
+    return spreadsheet.xlsx_bytes(book)
 
 
 def _finish(job: ExportJob, work: Path, target: Path) -> None:

@@ -20,8 +20,11 @@ def init_app(app: Flask) -> None:
     from lti_tool.jobs import register_drainer
     from lti_tool.lti.views import register_item_view
     from lti_tool.practical import assess_views, learner_views, views  # noqa: F401  (routes)
+    from lti_tool.practical.budget import MemoryBudget
     from lti_tool.practical.roster import sync_pending
 
+    # One per process: the uploads of all its threads share it.
+    app.extensions["evidence_budget"] = MemoryBudget(app.config["SETTINGS"].evidence_memory_mb * 1024 * 1024)
     app.register_blueprint(bp)
     register_item_view(app, "practical", "practical.item")
     register_drainer("roster-nrps", sync_pending)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -202,33 +202,43 @@ def upload_evidence(assessment_id: int):
     task = services.task_of(session, found)
     if criterion_id not in {c["id"] for _s, c in criteria(task.task)}:
         raise _invalid()
+    limit_message = _("At most %(num)d photos per criterion.", num=evidence.MAX_PER_CRITERION)
     if services.photos_by_criterion(session, found.id).get(criterion_id, 0) >= evidence.MAX_PER_CRITERION:
-        raise UserError(_("At most %(num)d photos per criterion.", num=evidence.MAX_PER_CRITERION), 422)
+        raise UserError(limit_message, 422)  # before decoding anything; counted again, atomically, at the insert
     upload = request.files.get("photo")
+    settings = current_app.config["SETTINGS"]
     try:
-        photo = evidence.process(upload.stream.read(evidence.MAX_BYTES + 1) if upload else b"")
+        photo = evidence.process(upload.stream.read(evidence.MAX_BYTES + 1) if upload else b"",
+                                 current_app.extensions["evidence_budget"], settings.evidence_wait_seconds)
     except evidence.EvidenceError as exc:
-        messages = {
-            "size": (_("The photo is larger than %(num)d MB.", num=evidence.MAX_BYTES // (1024 * 1024)), 413),
-            "pixels": (_("The photo has too many pixels. Take it at a lower resolution."), 422),
-            "type": (_("Only JPEG, PNG or WebP photos can be attached."), 422),
-        }
-        message, code = messages[exc.reason]
+        message, code = _refusals()[exc.reason]
         if _wants_json():
-            return jsonify(error=exc.reason, message=message), code
+            return jsonify(error=exc.reason, message=message), code, {"Retry-After": "10"} if code == 503 else {}
         raise UserError(message, code) from None
     uid = evidence.new_uid()
     evidence.store(instance_path(), found.context_id, uid, photo)
-    row = Evidence(uid=uid, assessment_id=found.id, criterion_id=criterion_id, media_type="image/jpeg",
-                   size=len(photo.data), width=photo.width, height=photo.height, sha256=photo.sha256,
-                   uploaded_by_id=auth.current_actor().user_id)
-    session.add(row)
-    session.flush()
+    row = services.add_evidence(session, {
+        "uid": uid, "assessment_id": found.id, "criterion_id": criterion_id, "media_type": "image/jpeg",
+        "size": len(photo.data), "width": photo.width, "height": photo.height, "sha256": photo.sha256,
+        "uploaded_by_id": auth.current_actor().user_id}, evidence.MAX_PER_CRITERION)
+    if row is None:  # parallel uploads took the last slots meanwhile
+        evidence.remove(instance_path(), found.context_id, uid)
+        raise UserError(limit_message, 422)
     if _wants_json():
         return jsonify(id=row.id, criterion_id=criterion_id, thumb_url=url_for("practical.evidence_file", evidence_id=row.id, size="thumb"),
                        url=url_for("practical.evidence_file", evidence_id=row.id, size="full")), 201
     flash(_("Photo attached."), "success")
     return redirect(url_for("practical.assessment", assessment_id=found.id) + f"#criterion-{criterion_id}", 303)
+
+
+def _refusals() -> dict[str, tuple[str, int]]:
+    return {
+        "size": (_("The photo is larger than %(num)d MB.", num=evidence.MAX_BYTES // (1024 * 1024)), 413),
+        "pixels": (_("The photo has more than %(num)d megapixels. Take it at a lower resolution.",
+                     num=evidence.MAX_PIXELS // 1_000_000), 413),
+        "type": (_("Only JPEG, PNG or WebP photos can be attached."), 422),
+        "busy": (_("The server is busy with other photos. Try again in a moment."), 503),
+    }
 
 
 @bp.post("/evidence/<int:evidence_id>/delete")

@@ -103,14 +103,19 @@ class Submission(Base):
 
 class Evidence(Base):
     """A photo attached to one criterion: re-encoded without EXIF, stored under the
-    instance folder (never under static), served only through an access check."""
+    instance folder (never under static), served only through an access check. Its
+    ``slot`` (1 to the per-criterion limit) is unique per criterion, so uploads at once
+    cannot store more photos than the limit: the one that loses a slot takes another
+    free one or is refused."""
 
     __tablename__ = "practical_evidence"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_id", "slot"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(32), unique=True)  # the stored file's name
     assessment_id: Mapped[int] = mapped_column(ForeignKey("practical_assessment.id", ondelete="CASCADE"), index=True)
     criterion_id: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(32))
     size: Mapped[int] = mapped_column(Integer)
     width: Mapped[int] = mapped_column(Integer)

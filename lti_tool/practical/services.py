@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.catalog.models import CourseVersion
-from lti_tool.db import utcnow
+from lti_tool.db import insert_new, utcnow
 from lti_tool.lti.models import User
 from lti_tool.practical import outcomes
 from lti_tool.practical.content import TaskRef, task_of_version
@@ -106,6 +106,27 @@ def photos_by_criterion(session: Session, assessment_id: int) -> dict[str, int]:
         .group_by(Evidence.criterion_id)
     )
     return {criterion_id: count for criterion_id, count in rows}
+
+
+SLOT_KEY = ("assessment_id", "criterion_id", "slot")
+
+
+def add_evidence(session: Session, values: dict, limit: int) -> Evidence | None:
+    """The photo's row in the lowest free slot of its criterion, or None when all
+    ``limit`` are taken (flush only). Each try is one INSERT ... ON CONFLICT DO NOTHING
+    on the unique slot: of uploads that pick the same slot at once, one gets it and the
+    others (on PostgreSQL after waiting for its transaction to end; SQLite has one
+    writer) look again, so a criterion never holds more than ``limit`` photos."""
+    for _try in range(limit):
+        taken = set(session.scalars(select(Evidence.slot).where(
+            Evidence.assessment_id == values["assessment_id"], Evidence.criterion_id == values["criterion_id"])))
+        free = next((n for n in range(1, limit + 1) if n not in taken), None)
+        if free is None:
+            return None
+        row = insert_new(session, Evidence, {**values, "slot": free, "created_at": utcnow()}, SLOT_KEY)
+        if row is not None:
+            return row
+    return None
 
 
 def save_draft(session: Session, assessment: Assessment, *, levels: dict, notes: dict, comment: str) -> Assessment:

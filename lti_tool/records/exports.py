@@ -1,16 +1,15 @@
-"""A training file as XLSX (openpyxl) and PDF (WeasyPrint, no URL fetched), in the
-page's language. Rendered from plain values."""
+"""A training file as XLSX (openpyxl, every cell through ``lti_tool.spreadsheet``) and PDF
+(WeasyPrint, no URL fetched), in the page's language. Rendered from plain values."""
 
 from __future__ import annotations
-
-from io import BytesIO
 
 from flask import render_template
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from lti_tool.practical.helpers import local_time, tr
+from lti_tool import spreadsheet
+from lti_tool.practical.helpers import DEFAULT_ZONE, tr
 from lti_tool.records.file import TrainingFile
 
 
@@ -38,34 +37,32 @@ def xlsx(tf: TrainingFile) -> bytes:
     ws = book.active
     ws.title = "Training file"
     e = tf.employee
-    ws.append([_("Training file")])
+    spreadsheet.append(ws, [_("Training file")])
     ws["A1"].font = Font(bold=True, size=14)
     for label, value in ((_("Name"), e.name), (_("Employee number"), e.employee_number or ""),
                          (_("Department"), e.department), (_("Position"), e.position),
-                         (_("Hire date"), e.hire_date.isoformat() if e.hire_date else ""),
-                         (_("Total hours"), tf.total_hours)):
-        ws.append([label, value])
+                         (_("Hire date"), e.hire_date or ""), (_("Total hours"), tf.total_hours)):
+        spreadsheet.append(ws, [label, value])
     ws.append([])
-    ws.append([_("Course"), _("Kind"), _("Item"), _("Status"), _("Score"), _("Hours"), _("Started"), _("Completed")])
+    spreadsheet.append(ws, [_("Course"), _("Kind"), _("Item"), _("Status"), _("Score"), _("Hours"), _("Started"), _("Completed")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for section in tf.courses:
         for entry in section.entries:
-            ws.append([tr(section.title), kinds.get(entry.kind, entry.kind), tr(entry.title) or entry.item_id,
-                       statuses.get(entry.status, entry.status), score_text(entry.score, entry.score_max),
-                       entry.hours, local_time(entry.started_at), local_time(entry.completed_at)])
+            spreadsheet.append(ws, [
+                tr(section.title), kinds.get(entry.kind, entry.kind), tr(entry.title) or entry.item_id,
+                statuses.get(entry.status, entry.status), score_text(entry.score, entry.score_max), entry.hours,
+                spreadsheet.local(entry.started_at, DEFAULT_ZONE), spreadsheet.local(entry.completed_at, DEFAULT_ZONE)])
     ws.append([])
-    ws.append([_("Certificate number"), _("Course"), _("Issued"), _("Valid until"), _("Status")])
+    spreadsheet.append(ws, [_("Certificate number"), _("Course"), _("Issued"), _("Valid until"), _("Status")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for c in tf.certificates:
-        ws.append([c.number, tr(c.course_title), local_time(c.issued_at, None, "%Y-%m-%d"),
-                   local_time(c.valid_until, None, "%Y-%m-%d") if c.valid_until else "", statuses[c.status]])
+        spreadsheet.append(ws, [c.number, tr(c.course_title), spreadsheet.local(c.issued_at, DEFAULT_ZONE, day=True),
+                                spreadsheet.local(c.valid_until, DEFAULT_ZONE, day=True), statuses[c.status]])
     for column, width in zip("ABCDEFGH", (28, 14, 36, 12, 10, 8, 18, 18), strict=True):
         ws.column_dimensions[column].width = width
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(book)
 
 
 def pdf(tf: TrainingFile) -> bytes:

@@ -5,7 +5,6 @@ report, as one ZIP. Built from plain values."""
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections import Counter, defaultdict
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lti_tool import spreadsheet
 from lti_tool.catalog.importer import latest_version
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.lti.models import Context, User
@@ -98,12 +98,7 @@ def load(session: Session, context: Context, course_id: str) -> Run:
                summary(session, context.id, course_id))
 
 
-def _csv(header: list[str], rows: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+_csv = spreadsheet.csv_bytes  # every cell neutralised: names, titles and places come from users
 
 
 def _notice(run: Run) -> str:

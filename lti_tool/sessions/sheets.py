@@ -1,16 +1,18 @@
-"""The sign-in sheet of a session as PDF (WeasyPrint) and XLSX (openpyxl), from plain
-rows. The PDF fetches nothing but our own static files."""
+"""The sign-in sheet of a session as PDF (WeasyPrint) and XLSX (openpyxl, every cell
+through ``lti_tool.spreadsheet``), from plain rows. The PDF fetches nothing but our own
+static files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlparse
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+
+from lti_tool import spreadsheet
 
 
 @dataclass(frozen=True)
@@ -35,19 +37,19 @@ def xlsx(sheet: Sheet) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = "Sign-in"
-    ws.append([sheet.title])
+    spreadsheet.append(ws, [sheet.title])
     ws["A1"].font = Font(bold=True, size=14)
     for label, value in sheet.lines:
-        ws.append([label, value])
+        spreadsheet.append(ws, [label, value])
     ws.append([])
-    ws.append(sheet.headers)
+    spreadsheet.append(ws, sheet.headers)
     header_row = ws.max_row
     thin = Side(style="thin")
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     for row in sheet.rows:
-        ws.append([row.number, row.name, row.employee_number, row.status, row.checked_in, row.remarks, ""])
+        spreadsheet.append(ws, [row.number, row.name, row.employee_number, row.status, row.checked_in, row.remarks, ""])
         for cell in ws[ws.max_row]:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -55,9 +57,7 @@ def xlsx(sheet: Sheet) -> bytes:
     for index, width in enumerate((6, 20, 14, 12, 18, 30, 20), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(book)
 
 
 def static_only_fetcher(static_folder: Path, static_url: str):

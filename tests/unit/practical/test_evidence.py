@@ -1,14 +1,17 @@
 """Evidence photos are checked and re-encoded: only JPEG, PNG and WebP, at most 10 MB
-and 40 megapixels, no metadata kept, upright, with a small thumbnail."""
+and 16 megapixels (decoded at reduced size, within the image budget), no metadata
+kept, upright, with a small thumbnail."""
 
 from __future__ import annotations
 
+import warnings
 from io import BytesIO
 
 import pytest
 from PIL import Image
 
 from lti_tool.practical import evidence
+from lti_tool.practical.budget import MemoryBudget
 
 
 def encoded(image: Image.Image, fmt: str, **kwargs) -> bytes:
@@ -80,3 +83,50 @@ def test_stored_files_live_in_the_instance_folder_by_context(tmp_path):
         evidence.paths(tmp_path, 7, "../../etc/passwd")
     evidence.remove(tmp_path, 7, uid)
     assert not full.exists() and not thumb.exists()
+
+
+def test_a_photo_just_over_the_cap_is_refused_whether_or_not_warnings_are_errors():
+    over = encoded(Image.new("L", (5000, 4000)), "PNG")  # 20 MP: Pillow only warns, we refuse
+    for action in ("error", "ignore"):
+        with warnings.catch_warnings():
+            warnings.simplefilter(action)
+            with pytest.raises(evidence.EvidenceError) as refused:
+                evidence.process(over)
+        assert refused.value.reason == "pixels"
+    assert Image.MAX_IMAGE_PIXELS == evidence.MAX_PIXELS  # Pillow's own bomb guard, at our cap
+
+
+class Recorded(MemoryBudget):
+    """The real budget, remembering what each photo held."""
+
+    def __init__(self) -> None:
+        super().__init__(256 * 1024 * 1024)
+        self.held: list[int] = []
+
+    def hold(self, amount, timeout):
+        self.held.append(amount)
+        return super().hold(amount, timeout)
+
+
+def test_a_large_jpeg_is_decoded_at_reduced_scale():
+    budget = Recorded()
+    photo = evidence.process(encoded(Image.new("RGB", (5120, 2880), "white"), "JPEG"), budget, 1)
+    assert (photo.width, photo.height) == (evidence.MAX_SIDE, 1440)
+    full_decode = 5120 * 2880 * 4
+    assert budget.held[0] < full_decode  # decoded at half scale: 2560 x 1440
+    assert budget.used == 0  # given back
+
+
+def test_a_photo_holds_its_decoded_size_while_it_is_processed():
+    budget = Recorded()
+    evidence.process(encoded(Image.new("RGBA", (4608, 3456)), "PNG"), budget, 1)
+    assert 100 * 2**20 < budget.held[0] <= 150 * 2**20  # 64 MB decoded, the resize and the copies
+    evidence.process(encoded(Image.new("RGB", (300, 200)), "PNG"), budget, 1)
+    assert budget.held[1] < 2 * 2**20
+
+
+def test_a_full_budget_makes_the_photo_busy():
+    budget = MemoryBudget(1024)
+    with budget.hold(1024, 0), pytest.raises(evidence.EvidenceError) as refused:
+        evidence.process(encoded(Image.new("RGB", (30, 20)), "JPEG"), budget, 0.05)
+    assert refused.value.reason == "busy" and budget.used == 0
