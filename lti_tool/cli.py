@@ -86,7 +86,8 @@ def platform() -> None:
     pass
 
 
-@platform.command("add", help="Register a platform by hand (Dynamic Registration does this itself).")
+@platform.command("add", help="Register a platform by hand, or update one (an LMS registers itself "
+                              "by Dynamic Registration only with an invitation: `platform invite`).")
 @click.option("--issuer", required=True, help="The platform's issuer (iss), e.g. https://moodle.example.com")
 @click.option("--client-id", required=True, help="The client id the platform gave this tool")
 @click.option("--auth-login-url", required=True, help="The platform's OIDC authentication URL")
@@ -269,6 +270,11 @@ from lti_tool.lti.organisation_cli import organisation as organisation_commands 
 
 main.add_command(certs_commands)
 main.add_command(organisation_commands)
+
+from lti_tool.lti.invite_cli import invite as invite_command, invite_list  # noqa: E402
+
+platform.add_command(invite_command)
+platform.add_command(invite_list)
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -4,7 +4,9 @@ The platform is the Moodle-like test platform the test suite uses
 (``tests/lti_platform``), so the demo needs a source checkout. It is registered in
 the tool under a fixed client id and deployment id, so running the demo again
 changes nothing; its signing key is new on every start, which the tool handles as
-a key rotation (it fetches the platform's JWKS again for the unknown kid).
+a key rotation (it fetches the platform's JWKS again for the unknown kid). Each start
+also makes a one-day registration invitation, which the platform's "Add LTI
+Advantage" form offers, so Dynamic Registration can be tried as an operator hands it out.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
         client_id=DEMO_CLIENT_ID, deployment_id=DEMO_DEPLOYMENT_ID,
     )
     platform.register_in_tool(app)
+    platform.tool_register_url = _demo_invitation(app, tool_url)
     try:
         platform.start()
     except OSError as exc:
@@ -112,6 +115,22 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     finally:
         platform.stop()
         click.echo("demo stopped")
+
+
+def _demo_invitation(app, tool_url: str) -> str:
+    """A one-use registration URL into the default organisation, as ``platform invite`` makes."""
+    from datetime import timedelta
+
+    from lti_tool.audit import log as audit
+    from lti_tool.db import get_db
+    from lti_tool.lti import invites
+
+    with get_db(app).sessionmaker.begin() as session:
+        made, token = invites.create(session, organisation="default", lifetime=timedelta(days=1), created_by="demo",
+                                     note="the demo LMS page's Add LTI Advantage")
+        audit.record(session, organisation_id=made.organisation_id, action="registration_invite.created",
+                     subject=f"invitation {made.id}", actor_label="demo")
+    return invites.registration_url(tool_url, token)
 
 
 def _stop_on_signals() -> threading.Event:

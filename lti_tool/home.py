@@ -10,7 +10,8 @@ bp = Blueprint("home", __name__)
 def tool_urls() -> dict[str, str]:
     base = current_app.config["SETTINGS"].public_base_url
     return {
-        "registration": f"{base}/lti/register",
+        # Only the shape: each LMS gets its own one-time URL from ``platform invite``.
+        "registration": f"{base}/lti/register/…",
         "canvas_json": f"{base}/lti/canvas.json",
         "jwks": f"{base}/lti/jwks",
         "login": f"{base}/lti/login",

@@ -7,6 +7,7 @@ from lti_tool.db import Base  # noqa: F401
 from lti_tool.catalog import models as catalog_models  # noqa: F401
 from lti_tool.learning import models as learning_models  # noqa: F401
 from lti_tool.lti import ags_models  # noqa: F401
+from lti_tool.lti import invite_models  # noqa: F401
 from lti_tool.lti import models as lti_models  # noqa: F401
 from lti_tool.records import models as records_models  # noqa: F401
 from lti_tool.practical import models as practical_models  # noqa: F401

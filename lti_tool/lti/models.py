@@ -229,8 +229,9 @@ Index("ix_lti_enrolment_context_role", Enrolment.context_id, Enrolment.role)
 
 @event.listens_for(Session, "before_flush")
 def _default_organisation(session: Session, _context, _instances) -> None:
-    """A platform registered without an organisation (Dynamic Registration, ``platform
-    add`` without ``--organisation``) joins the ``default`` one, made on demand."""
+    """A platform registered without an organisation (``platforms.add`` without one) joins
+    the ``default`` one, made on demand. Dynamic Registration always names one: its
+    invitation's."""
     new = [p for p in session.new if isinstance(p, Platform) and p.organisation_id is None and p.organisation is None]
     if not new:
         return

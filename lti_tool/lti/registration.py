@@ -1,9 +1,13 @@
 """LTI Dynamic Registration 1.0, as Moodle 4.x / 5.x drives it, on pylti1p3next.
 
-The platform opens ``/lti/register?openid_configuration=…&registration_token=…``.
-We fetch its OpenID configuration, check it is an LTI platform whose issuer owns
-that URL, POST our tool configuration with the registration token, store the
-platform and deployment we are given, and tell the platform to close the window.
+The platform opens the operator's invitation URL ``/lti/register/<token>?
+openid_configuration=…&registration_token=…`` (the view checks the invitation
+before anything here runs). We fetch its OpenID configuration, check it is an LTI
+platform whose issuer owns that URL (or is the issuer the invitation names), POST
+our tool configuration with the registration token, create the platform and
+deployment we are given in the invitation's organisation, use up the invitation in
+the same transaction, and tell the platform to close the window. A registration
+only ever creates: it never changes a platform that exists.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from pylti1p3.dynamic_registration import DynamicRegistration
 from pylti1p3.exception import LtiException
 from sqlalchemy.orm import Session
 
-from lti_tool.lti import platforms
+from lti_tool.audit import log as audit
+from lti_tool.lti import invites, platforms
+from lti_tool.lti.invite_models import RegistrationInvite
 from lti_tool.lti.models import Platform
 
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
@@ -32,8 +38,20 @@ SCOPES = [
 ]
 
 
+# Why a registration failed, as the LMS administrator is told (the log has the detail).
+FAILED = "failed"  # the configuration could not be read or is not an LTI platform's, the LMS refused us
+ISSUER = "issuer"  # the issuer neither owns the configuration URL nor is the one the invitation names
+REGISTERED = "registered"  # the issuer (and client id) is a platform the tool has: never changed
+INVITATION = "invitation"  # another registration used the invitation first, or it was revoked meanwhile
+ACTOR = "dynamic registration"  # the audit actor_label of a registration
+
+
 class RegistrationFailed(Exception):
-    pass
+    """``reason`` is one of the constants above; the message is for the log only."""
+
+    def __init__(self, message: str, reason: str = FAILED) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class ToolRegistration(DynamicRegistration):
@@ -41,10 +59,12 @@ class ToolRegistration(DynamicRegistration):
     description = "Lessons, quizzes, practical assessments, attendance and certificates for after-sales service staff."
 
     def __init__(self, session: Session, http: requests.Session, base_url: str,
-                 openid_configuration: str, registration_token: str | None) -> None:
+                 openid_configuration: str, registration_token: str | None,
+                 invite: RegistrationInvite | None = None) -> None:
         self.session, self.http, self.base_url = session, http, base_url
         self.openid_configuration_url = openid_configuration
         self.registration_token = registration_token
+        self.invite = invite
         self.platform: Platform | None = None
 
     # -- what we tell the platform ------------------------------------------------
@@ -117,19 +137,31 @@ class ToolRegistration(DynamicRegistration):
         if not isinstance(config, dict):
             raise RegistrationFailed("the OpenID configuration is not a JSON object")
         issuer = config.get("issuer", "")
-        family = (config.get(PLATFORM_CONFIG) or {}).get("product_family_code", "")
-        # Canvas's issuer (https://canvas.instructure.com) is not the host that serves its
-        # configuration; every other platform's issuer must own the configuration URL.
         if not isinstance(issuer, str) or not issuer.startswith(("https://", "http://")):
             raise RegistrationFailed("the OpenID configuration has no valid issuer")
-        if family != "canvas" and not issuer_owns(issuer, self.openid_configuration_url):
-            raise RegistrationFailed("the OpenID configuration's issuer does not own its URL")
+        self._check_issuer(issuer)
         for field in ("registration_endpoint", "authorization_endpoint", "token_endpoint", "jwks_uri"):
             if not config.get(field):
                 raise RegistrationFailed(f"the OpenID configuration has no {field}")
         if PLATFORM_CONFIG not in config:
             raise RegistrationFailed("the OpenID configuration is not an LTI platform's")
         return config
+
+    def _check_issuer(self, issuer: str) -> None:
+        """Whoever serves a configuration may claim any issuer in it. So the issuer must
+        own the configuration URL, or be exactly the one the operator named in the
+        invitation (Canvas cloud's https://canvas.instructure.com is not the host that
+        serves a school's configuration); no product family the configuration declares
+        for itself skips this. An issuer of another organisation's platform is refused
+        here, before we register with the LMS."""
+        expected = self.invite.expected_issuer if self.invite is not None else None
+        if expected:
+            if issuer != expected:
+                raise RegistrationFailed(f"the issuer {issuer!r} is not the invitation's {expected!r}", ISSUER)
+        elif not issuer_owns(issuer, self.openid_configuration_url):
+            raise RegistrationFailed(f"the issuer {issuer!r} does not own {self.openid_configuration_url!r}", ISSUER)
+        if self.invite is not None and platforms.issuer_elsewhere(self.session, issuer, self.invite.organisation_id):
+            raise RegistrationFailed(f"the issuer {issuer!r} belongs to a platform of another organisation", REGISTERED)
 
     def complete_registration(self, openid_configuration, openid_registration):
         tool_config = openid_registration.get(TOOL_CONFIG) or {}
@@ -138,9 +170,12 @@ class ToolRegistration(DynamicRegistration):
             raise RegistrationFailed("the platform returned no client_id")
         platform_config = openid_configuration.get(PLATFORM_CONFIG) or {}
         deployment = tool_config.get("deployment_id")
-        # A new platform joins the organisation "default"; `platform move` puts it in its company's.
+        invite = self.invite
         self.platform = platforms.add(
             self.session,
+            create_only=True,
+            organisation=invite.organisation.slug,
+            identity_trusted=invite.trust_identity,
             issuer=openid_configuration["issuer"],
             client_id=str(client_id),
             auth_login_url=openid_configuration["authorization_endpoint"],
@@ -151,13 +186,25 @@ class ToolRegistration(DynamicRegistration):
             auth_audience=openid_configuration.get("authorization_server"),
             product_family=platform_config.get("product_family_code", ""),
         )
+        if not invites.use(self.session, invite.id, self.platform.id):
+            raise RegistrationFailed(f"invitation {invite.id} was used or revoked meanwhile", INVITATION)
+        audit.record(
+            self.session, organisation_id=self.platform.organisation_id, action="platform.registered",
+            subject=f"platform {self.platform.id}", actor_label=ACTOR,
+            details={"issuer": self.platform.issuer, "client_id": self.platform.client_id, "invitation": invite.id,
+                     "identity_trusted": self.platform.identity_trusted},
+        )
         return self.platform
 
     def run(self) -> Platform:
+        if self.invite is None:
+            raise RegistrationFailed("a registration needs an invitation", INVITATION)
         if not self.openid_configuration_url:
             raise RegistrationFailed("the registration request has no openid_configuration")
         try:
             self.register()
+        except platforms.PlatformExists as exc:
+            raise RegistrationFailed(str(exc), REGISTERED) from exc
         except (LtiException, AssertionError, requests.RequestException, platforms.PlatformError) as exc:
             raise RegistrationFailed(str(exc)) from exc
         assert self.platform is not None

@@ -6,7 +6,7 @@ import time
 
 from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
 
-SERVICES = {"/token": "token", "/ags/": "ags", "/nrps/": "nrps", "/jwks": "jwks"}
+SERVICES = {"/token": "token", "/ags/": "ags", "/nrps/": "nrps", "/jwks": "jwks", "/register": "registration"}
 
 
 def platform():

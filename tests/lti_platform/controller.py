@@ -83,6 +83,8 @@ class TestPlatform(Records, Courses):
         self.deployment_id = deployment_id or self.ids.deployment_id()
         self.clients[self.client_id] = ToolClient(self.client_id, [self.deployment_id], "", [], "", "", "", name="tool")
         self.tool_base_url: str | None = None
+        # The tool URL its "Add LTI Advantage" form offers: the operator's invitation URL.
+        self.tool_register_url: str | None = None
         if tool_base_url:
             self.set_tool(tool_base_url)
         self.course: Course | None = None

@@ -24,8 +24,8 @@ bp = Blueprint("dynreg", __name__)
 MOODLE_DOMAIN = re.compile(r"(?:https?://)?(?:www\.)?([^/]+)(?:/|$)", re.IGNORECASE)
 
 
-def new_registration_token(controller) -> str:
-    client_id = controller.ids.client_id()
+def new_registration_token(controller, client_id: str | None = None) -> str:
+    client_id = client_id or controller.ids.client_id()
     now = int(time.time())
     token = controller.keys.sign({"sub": client_id, "scope": "reg", "iat": now, "exp": now + 3600,
                                   "jti": secrets.token_urlsafe(12)})
@@ -34,10 +34,10 @@ def new_registration_token(controller) -> str:
     return token
 
 
-def registration_url(controller, tool_url: str) -> str:
+def registration_url(controller, tool_url: str, client_id: str | None = None) -> str:
     parsed = urlparse(tool_url)
     query = parse_qsl(parsed.query) + [("openid_configuration", controller.openid_configuration_url),
-                                       ("registration_token", new_registration_token(controller))]
+                                       ("registration_token", new_registration_token(controller, client_id))]
     return urlunparse(parsed._replace(query=urlencode(query)))
 
 

@@ -97,8 +97,15 @@ def start_login(self: TestPlatform, browser: Browser, user: str = "learner", con
     )
 
 
-def dynamic_registration_url(self: TestPlatform, tool_register_url: str | None = None) -> str:
-    """The tool's registration URL with ``openid_configuration`` and a fresh single-use token."""
+def dynamic_registration_url(self: TestPlatform, register_url: str | None = None, *,
+                             client_id: str | None = None) -> str:
+    """The tool's registration URL with ``openid_configuration`` and a fresh single-use token.
+
+    ``register_url``: the tool URL the admin pastes (the operator's invitation URL);
+    default ``tool_register_url``, else the tool's bare ``/lti/register``, which the
+    tool refuses. ``client_id``: the client id this registration answers with (any a
+    hostile platform likes; default a new one)."""
     from tests.lti_platform.dynreg import registration_url
 
-    return registration_url(self, tool_register_url or f"{self.tool_base_url}/lti/register")
+    url = register_url or self.tool_register_url or f"{self.tool_base_url}/lti/register"
+    return registration_url(self, url, client_id)

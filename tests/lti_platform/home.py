@@ -19,7 +19,8 @@ LAUNCH_AS = [("learner", "Launch as learner"), ("instructor", "Launch as instruc
 def index():
     controller = platform()
     client = controller.clients[controller.client_id]
-    tool_register = f"{controller.tool_base_url}/lti/register" if controller.tool_base_url else ""
+    tool_register = controller.tool_register_url or (
+        f"{controller.tool_base_url}/lti/register" if controller.tool_base_url else "")
     gradebook = sorted(controller.gradebook().items())
     return render_template(
         "home.html", platform=controller, client=client, courses=list(controller.courses.values()),

@@ -4,9 +4,11 @@ from lti_tool.lti.models import ToolKey
 def test_home_page_shows_registration_urls(client, app):
     base = app.config["SETTINGS"].public_base_url
     page = client.get("/?lang=en").get_data(as_text=True)
-    for path in ("/lti/register", "/lti/canvas.json", "/lti/jwks", "/lti/login", "/lti/launch"):
+    for path in ("/lti/register/…", "/lti/canvas.json", "/lti/jwks", "/lti/login", "/lti/launch"):
         assert f"{base}{path}" in page
     assert "Moodle" in page and "Canvas" in page
+    # Registration needs the operator's one-time URL, and the page says how to get one.
+    assert "Registration needs an invitation" in page and "aftersales-training platform invite" in page
 
 
 def test_jwks_generates_one_key_on_first_use(client, db_session):

@@ -3,7 +3,9 @@ launch through the real flow, Ctrl+C stops both, and a second run changes nothin
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -41,6 +43,12 @@ def run_demo(tmp_path: Path, tool_port: int, platform_port: int) -> subprocess.P
     return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _offered_tool_url(page: str) -> str:
+    match = re.search(r'<input id="tool_url" name="tool_url" size="50" value="([^"]*)"', page)
+    assert match, page[-2000:]
+    return html.unescape(match.group(1))
+
+
 def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
@@ -63,6 +71,12 @@ def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
                 response = browser.open_iframe()  # the LMS page shows the tool in an iframe
                 assert response.url == f"http://127.0.0.1:{tool_port}/lti/landing", browser.page.text[:300]
                 assert "张伟" in browser.page.text
+                if run == 1:  # the LMS page's "Add LTI Advantage" offers the demo's own invitation
+                    offered = _offered_tool_url(requests.get(f"http://127.0.0.1:{platform_port}/", timeout=10).text)
+                    assert offered.startswith(f"http://127.0.0.1:{tool_port}/lti/register/"), offered
+                    registered = browser.get(f"http://127.0.0.1:{platform_port}/dynreg/start",
+                                             params={"tool_url": offered, "mode": "redirect"})
+                    assert registered.status_code == 200 and "org.imsglobal.lti.close" in registered.text
         finally:
             out = stop(process)
         assert f"http://127.0.0.1:{platform_port}/" in out and "demo stopped" in out

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lti_tool.db import get_db
 from lti_tool.lti.models import Enrolment, Platform, User
 from tests.lti_platform.fixtures import browser, lms, registered_lms  # noqa: F401
+from tests.support.invites import invitation_url
 
 
 def test_a_registered_platform_launches_a_learner_into_the_tool(registered_lms, live_tool, browser, db_session):
@@ -30,7 +31,7 @@ def test_a_token_signed_by_another_key_is_refused_by_the_tool(app, lms, browser,
 
 
 def test_dynamic_registration_through_the_tool_then_a_launch(app, lms, live_tool, browser, db_session):
-    response = browser.get(lms.dynamic_registration_url())
+    response = browser.get(lms.dynamic_registration_url(invitation_url(app)))
     assert response.status_code == 200, browser.page.text[:300]
     [registration] = lms.registrations
     platform = db_session.scalars(select(Platform)).one()
