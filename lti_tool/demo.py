@@ -83,6 +83,7 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     tool_url = os.environ.get("AFTERSALES_PUBLIC_BASE_URL") or f"http://{shown_host}:{port}"
     os.environ["AFTERSALES_PUBLIC_BASE_URL"] = tool_url  # also for gunicorn's workers and the worker process
+    os.environ["AFTERSALES_ALLOW_PRIVATE_OUTBOUND"] = "true"  # the demo's LMS is on this machine
     app = create_app()
     migrate.upgrade(get_db(app).engine)
     platform = TestPlatform(

@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     jwks_cache_seconds: int = 3600
     http_timeout_seconds: float = 10.0
     http_retries: int = 2
+    # Calls to platforms (OpenID configuration, registration endpoint, JWKS, token
+    # endpoint, AGS, NRPS) take their URLs from the platform, so by default they reach
+    # only public addresses: no loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7),
+    # link-local (169.254/16 with the cloud metadata service, fe80::/10), shared
+    # (100.64/10), multicast, reserved or unspecified address, IPv6 forms of those
+    # included, and no proxy from the environment. True lets them reach any address
+    # through any proxy: for an LMS on the company network or on this machine (the demo,
+    # the tests). The LRS targets are the operator's own and are never restricted.
+    allow_private_outbound: bool = False
     session_ttl_seconds: int = 8 * 3600
     # xAPI: forwarding targets, and the credentials of the local Statements API.
     lrs_targets: list[LrsTarget] = Field(default_factory=list)

@@ -84,6 +84,7 @@ def settings_overrides(database_url, tmp_path, tool_port) -> dict:
         "public_base_url": f"http://127.0.0.1:{tool_port}",
         "secret_key": "test-secret-key-not-for-production",
         "embedded_worker": False,
+        "allow_private_outbound": True,  # every platform of the tests is on 127.0.0.1
     }
 
 

@@ -12,6 +12,7 @@ only ever creates: it never changes a platform that exists.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -29,6 +30,11 @@ from lti_tool.lti.models import Platform
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 LOGO = "logo.svg"
+log = logging.getLogger(__name__)
+# What the page says when a URL of the platform cannot be fetched, whatever the cause
+# (refused address, no answer, not JSON): saying more would map the network behind us.
+FETCH_FAILED = "could not read the platform's OpenID configuration"
+REGISTER_FAILED = "could not reach the platform's registration endpoint"
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
@@ -133,7 +139,8 @@ class ToolRegistration(DynamicRegistration):
             response.raise_for_status()
             config = response.json()
         except (requests.RequestException, ValueError) as exc:
-            raise RegistrationFailed(f"could not read the platform's OpenID configuration: {exc}") from exc
+            log.warning("OpenID configuration %s not read: %s", self.openid_configuration_url, exc)
+            raise RegistrationFailed(FETCH_FAILED) from exc
         if not isinstance(config, dict):
             raise RegistrationFailed("the OpenID configuration is not a JSON object")
         issuer = config.get("issuer", "")
@@ -205,7 +212,10 @@ class ToolRegistration(DynamicRegistration):
             self.register()
         except platforms.PlatformExists as exc:
             raise RegistrationFailed(str(exc), REGISTERED) from exc
-        except (LtiException, AssertionError, requests.RequestException, platforms.PlatformError) as exc:
+        except requests.RequestException as exc:
+            log.warning("registration endpoint of %s not reached: %s", self.openid_configuration_url, exc)
+            raise RegistrationFailed(REGISTER_FAILED) from exc
+        except (LtiException, AssertionError, platforms.PlatformError) as exc:
             raise RegistrationFailed(str(exc)) from exc
         assert self.platform is not None
         return self.platform

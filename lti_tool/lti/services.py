@@ -8,6 +8,7 @@ the cached token and tries once more with a fresh one.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.db import utcnow
+from lti_tool.lti.http import OutboundRefused
 from lti_tool.lti.models import AccessToken, Platform
 from lti_tool.lti.toolconf import registration_for
 
@@ -32,6 +34,11 @@ AGS_SCOPES = [
 ]
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 EXPIRY_MARGIN = timedelta(seconds=30)
+log = logging.getLogger(__name__)
+# What a person sees (roster page, delivery history) when the LMS gave no answer, refused
+# address or network failure alike, so a launch's URLs cannot probe the network behind
+# the tool; the log has the URL and the cause.
+UNREACHABLE = "the LMS could not be reached (the tool's log says why)"
 
 
 class ServiceError(Exception):
@@ -156,7 +163,11 @@ def _call(fn):
         return fn()
     except LtiServiceException as exc:
         raise ServiceError(str(exc), exc.response.status_code) from exc
+    except OutboundRefused as exc:  # refused again on every try: park it
+        log.warning("platform service call refused: %s", exc)
+        raise ServiceError(UNREACHABLE, 400) from exc
     except requests.RequestException as exc:  # network: try again later
-        raise ServiceError(str(exc)) from exc
+        log.warning("platform service call failed: %s", exc)
+        raise ServiceError(UNREACHABLE) from exc
     except (LtiException, ValueError, KeyError) as exc:  # the request itself is wrong
         raise ServiceError(str(exc), 400) from exc

@@ -49,7 +49,8 @@ def served(tmp_path):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("AFTERSALES_")}
     env.update({"PYTHONPATH": str(ROOT), "AFTERSALES_INSTANCE_PATH": str(tmp_path / "instance"),
-                "AFTERSALES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"})
+                "AFTERSALES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+                "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true"})  # the test LMS is on 127.0.0.1
     out = open(tmp_path / "serve.log", "wb")
     process = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--workers", "1", "--threads", "2"], env=env,
                                cwd=tmp_path,
@@ -80,7 +81,7 @@ def test_serve_runs_the_whole_tool_with_no_other_server(served):
     assert any("lti_tool.jobs.worker" in cmd for cmd in process_group(process.pid).values()), "no embedded worker"
 
     queue.reset()
-    app = create_app({"instance_path": tmp_path / "instance", "public_base_url": url})
+    app = create_app({"instance_path": tmp_path / "instance", "public_base_url": url, "allow_private_outbound": True})
     with TestPlatform(tool_base_url=url) as lms:
         lms.register_in_tool(app)
         link = next(link for link in lms.resource_links() if link.lineitem_id is not None)

@@ -92,6 +92,7 @@ class Workers:
             "AFTERSALES_JOBS_SWEEP_SECONDS": "1",
             "AFTERSALES_JOBS_HEARTBEAT_TIMEOUT_MS": "4000",
             "AFTERSALES_LOG_FORMAT": "json",
+            "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": str(settings["allow_private_outbound"]).lower(),
         }
         self.logs = logs
         self.processes: list[subprocess.Popen] = []

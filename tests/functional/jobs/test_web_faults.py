@@ -72,7 +72,8 @@ class Web:
                     "AFTERSALES_PUBLIC_BASE_URL": settings["public_base_url"],
                     "AFTERSALES_SECRET_KEY": settings["secret_key"],
                     "AFTERSALES_INSTANCE_PATH": str(settings["instance_path"]),
-                    "AFTERSALES_CONTENT_PATH": str(settings["content_path"]), "AFTERSALES_EMBEDDED_WORKER": "false"}
+                    "AFTERSALES_CONTENT_PATH": str(settings["content_path"]), "AFTERSALES_EMBEDDED_WORKER": "false",
+                    "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": str(settings["allow_private_outbound"]).lower()}
         self.process: subprocess.Popen | None = None
 
     @property
