@@ -47,9 +47,9 @@ def executable() -> str:
 
 
 def units(*, user: str, env_file: str, working_directory: str, host: str, port: int, workers: int, threads: int,
-          worker_processes: int, worker_threads: int, command: str | None = None) -> dict[str, str]:
-    """The unit files by name; ``command`` is the ``aftersales-training`` they run."""
-    cli = command or executable()
+          worker_processes: int, worker_threads: int) -> dict[str, str]:
+    """The unit files by name."""
+    cli = executable()
 
     def line(*args) -> str:
         return shlex.join([cli, *map(str, args)])
