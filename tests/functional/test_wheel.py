@@ -188,6 +188,7 @@ def test_the_wheel_installed_elsewhere_runs_every_feature(tmp_path, database, br
         assert "/result" in learner.url
         got, out_of = re.match(r"(\d+) / (\d+)", learner.page.text_of("score")).groups()
         assert got == out_of != "0", learner.page.text_of("score")
+        assert "得分" in learner.page.text  # "%(p)s of %(m)s points" from the shipped zh-CN catalogue
         learner.get(f"{base}/certificates/")
         ok(learner, "my certificates", assets)
         pdf_url = next(link["href"] for link in learner.page.links if link["href"].endswith(".pdf"))
