@@ -155,7 +155,8 @@ def figures(latencies: list[float], concurrency: int) -> dict:
 
 def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     out = open(log, "ab")
-    process = subprocess.Popen(cmd, env=env, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(cmd, env=env, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     out.close()
     return process
 
