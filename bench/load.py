@@ -17,6 +17,10 @@ recorded in the database stored once in the LRS. Any error or loss: exit status 
 
     .venv/bin/python bench/load.py [--learners 500] [--concurrency 50]
 
+``BENCH_CLI=/srv/aftersales-training/venv/bin/aftersales-training`` loads the tool of
+another installation (a wheel's virtualenv) instead of this checkout's; its processes
+run from a folder of their own, not the checkout.
+
 Needs what ``.ci/install --test`` installs (PostgreSQL 15, redis-server, .venv-ralph).
 """
 
@@ -38,7 +42,7 @@ from pathlib import Path
 
 import requests
 
-from _common import ROOT, PLAIN_APP, gunicorn, stop, wait_http  # noqa: E402
+from _common import PLAIN_APP, gunicorn, stop, wait_http  # noqa: E402
 
 from tests.lti_platform import TestPlatform  # noqa: E402
 from tests.support.browser import Browser  # noqa: E402
@@ -48,7 +52,8 @@ from tests.support.ralph import RalphServer  # noqa: E402
 from tests.support.redis import RedisServer  # noqa: E402
 
 COURSE, QUIZ, LESSON = "load-course", "load-quiz", "load-lesson"
-CLI = Path(sys.executable).with_name("aftersales-training")
+# The tool under load: this checkout's, or another installation's (BENCH_CLI, e.g. a wheel's virtualenv).
+CLI = Path(os.environ.get("BENCH_CLI") or Path(sys.executable).with_name("aftersales-training"))
 STEPS = ("launch", "lesson", "quiz submit")
 QUESTIONS = 50
 
@@ -150,7 +155,8 @@ def figures(latencies: list[float], concurrency: int) -> dict:
 
 def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     out = open(log, "ab")
-    process = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(cmd, env=env, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     out.close()
     return process
 
@@ -177,13 +183,13 @@ def main() -> int:
         db_url = pg.url("load")
         tool_port, plain_port = free_port(), free_port()
         tool_url, plain_url = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{plain_port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "AFTERSALES_DATABASE_URL": db_url,
+        env = {**os.environ, "AFTERSALES_DATABASE_URL": db_url,
                "AFTERSALES_BROKER_URL": redis_server.url, "AFTERSALES_PUBLIC_BASE_URL": tool_url,
                "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32), "AFTERSALES_INSTANCE_PATH": str(tmp / "instance"),
                "AFTERSALES_CONTENT_PATH": str(tmp / "library"), "AFTERSALES_LOG_FORMAT": "json",
-               "AFTERSALES_LOG_LEVEL": "WARNING",
+               "AFTERSALES_LOG_LEVEL": "WARNING", "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true",  # all on 127.0.0.1
                "AFTERSALES_LRS_TARGETS": json.dumps([ralph.target_settings(lrs_user)])}
-        subprocess.run([str(CLI), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([str(CLI), "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True)
 
         from lti_tool import create_app
         from lti_tool.db import get_db

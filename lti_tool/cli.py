@@ -276,6 +276,10 @@ from lti_tool.lti.invite_cli import invite as invite_command, invite_list  # noq
 platform.add_command(invite_command)
 platform.add_command(invite_list)
 
+from lti_tool.deploy import deploy as deploy_commands  # noqa: E402
+
+main.add_command(deploy_commands)
+
 
 def run() -> None:  # pragma: no cover - console entry
     main(obj=AppContext())

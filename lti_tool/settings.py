@@ -13,6 +13,11 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+#: The course library shipped with the tool: ``content/`` of the source tree, which the
+#: package carries as ``lti_tool/content`` (a link in the tree, a folder in the wheel).
+BUNDLED_CONTENT = (Path(__file__).parent / "content").resolve()
+
+
 class LrsTarget(BaseModel):
     """One Learning Record Store that statements are forwarded to."""
 
@@ -59,7 +64,8 @@ class Settings(BaseSettings):
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
     xapi_store_username: str = "xapi"
     xapi_store_password: SecretStr = SecretStr("")
-    # The course library folder; empty: the bundled content/ folder.
+    # The course library folder; empty: the bundled library (content/ of the source tree,
+    # shipped in the package as lti_tool/content).
     content_path: Path | None = None
     # Logs: "text" for a terminal, "json" (one object a line, with request ids) for production.
     log_format: str = "text"
@@ -94,7 +100,7 @@ class Settings(BaseSettings):
     def resolved_content_path(self) -> Path:
         if self.content_path:
             return self.content_path
-        return Path(__file__).resolve().parents[1] / "content"
+        return BUNDLED_CONTENT
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else one generated at first start and kept on disk."""

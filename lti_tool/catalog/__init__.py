@@ -7,9 +7,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from lti_tool.settings import BUNDLED_CONTENT
 
-import lti_tool
-
-#: The course library shipped with the tool.
-BUNDLED_CONTENT = Path(lti_tool.__file__).resolve().parents[1] / "content"
+__all__ = ["BUNDLED_CONTENT"]

@@ -86,6 +86,12 @@ def pdf_bytes(session: Session, certificate: Certificate, base_url: str) -> byte
     stored = session.get(CertificatePdf, certificate.id)
     if stored is not None:
         return stored.data
+    # A worker rendering it holds the certificate's row (``unrendered``): wait for its
+    # commit and serve its PDF, rather than render a second one that cannot be kept.
+    session.execute(select(Certificate.id).where(Certificate.id == certificate.id).with_for_update())
+    stored = session.get(CertificatePdf, certificate.id)
+    if stored is not None:
+        return stored.data
     for _attempt in range(MAX_ATTEMPTS):
         kept = render_batch(session, [certificate], base_url)
         if certificate.id in kept:
