@@ -72,11 +72,16 @@ def item(item_id: str):
 @bp.get("/<int:session_id>")
 @member
 def notice(session_id: int):
+    return notice_page(session_or_404(session_id), request.args.get("code", ""))
+
+
+def notice_page(found, code: str, error: str | None = None) -> str:
+    """The training notice; for a learner the check-in form, with ``code`` typed in and
+    why the last check-in was refused."""
     actor = auth.current_actor()
-    found = session_or_404(session_id)
     mine = next((a for a in found.attendance if a.user_id == actor.user_id), None)
     return render_template("sessions/notice.html", s=found, mine=mine, courses=_course_titles(),
-                           code=request.args.get("code", "")[:12])
+                           code=code[:12], error=error)
 
 
 @bp.get("/<int:session_id>/notice.ics")

@@ -78,14 +78,17 @@ def test_check_in_inside_the_window_once_with_the_current_code(people, platform,
     learner = people("learner")
     base = learner.page.url.split("/sessions/")[0]
     learner.get(f"{base}/sessions/{session_id}")
-    # A code from two steps ago is refused; so is a made-up one.
+    # A code from two steps ago is refused; so is a made-up one. The refusal is shown on
+    # the check-in form itself, the typed code kept, and the learner retries from there.
     stale = current_code(app, session_id, utcnow() - timedelta(seconds=2 * codes.STEP_SECONDS + 1))
     for wrong in (stale, "000000" if stale != "000000" else "111111"):
         if wrong == current_code(app, session_id):
             continue
         learner.submit("checkin-form", {"code": wrong})
         assert learner.response.status_code == 422
-        learner.get(f"{base}/sessions/{session_id}")
+        assert "30" in learner.page.text_of("checkin-error")
+        retry = learner.page.form("checkin-form")
+        assert retry.values()["code"] == wrong and learner.page.url.endswith(f"/sessions/{session_id}/checkin")
     token = _csrf(learner)
     learner.submit("checkin-form", {"code": current_code(app, session_id)})
     assert learner.response.status_code == 200
