@@ -14,6 +14,7 @@ from lti_tool.auth import current_actor, require_role
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.errors import UserError
 from lti_tool.learning import access, marking, present
+from lti_tool.numbers import shown
 from lti_tool.learning.attempts import quiz_of
 from lti_tool.learning.content import split_item
 from lti_tool.learning.models import PENDING_GRADING, AttemptResponse, QuizAttempt
@@ -94,7 +95,7 @@ def grade(response_id: int):
             marking.grade_response(db.session(), response, points=points, comment=request.form.get("comment"),
                                    grader_id=actor.user_id)
         except ValueError:
-            error = _("Enter points between 0 and %(max)s.", max="%g" % response.max_points)
+            error = _("Enter points between 0 and %(max)s.", max=shown(response.max_points))
         else:
             flash(_("Grade saved."), "success")
             following = marking.grading_queue(db.session(), actor.context_id)
