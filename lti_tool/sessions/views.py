@@ -155,6 +155,8 @@ def edit(session_id: int):
 @instructor_only
 def cancel(session_id: int):
     found = session_or_404(session_id)
+    if request.form.get("confirm") != "1":  # not from the confirming button: ask there
+        return redirect(url_for("sessions.notice", session_id=found.id, cancel=1, _anchor="cancel-zone"), 303)
     services.cancel(db.session(), found)
     flash(_("The session is cancelled; learners see it on the notice."), "success")
     return redirect(url_for("sessions.notice", session_id=found.id), 303)
