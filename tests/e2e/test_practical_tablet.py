@@ -129,3 +129,43 @@ def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(pla
     db_session.expire_all()
     draft = db_session.get(Assessment, assessment_id)
     assert draft.levels == {"lockout": "met", "quality": "good"} and draft.notes == {"quality": "端子按规定力矩紧固"}
+
+
+def test_a_refused_photo_and_a_refused_sign_off_stay_in_view_while_the_draft_saves(platform, app, chromium):
+    link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK})
+    with Browser() as learner_browser:
+        assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
+    tablet = chromium.new_context(locale="zh-CN", viewport=TABLET, has_touch=True, is_mobile=True)
+    try:
+        page = tablet.new_page()
+        page.goto(platform.launch_url("instructor", resource_link=link.id, target="window"))
+        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
+        page.locator("#roster button.big-target").first.tap()
+        page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
+
+        # Not a picture: the server's reason is shown next to that photo, not the network.
+        page.locator("#criterion-lockout input[type=file]").set_input_files(
+            {"name": "notes.png", "mimeType": "image/png", "buffer": b"these are not pixels"})
+        refusal = page.locator("#criterion-lockout .evidence-error")
+        refusal.wait_for(state="visible", timeout=10000)
+        reason = refusal.inner_text()
+        assert "JPEG" in reason and "网络" not in reason and "连接" not in reason, reason
+        page.locator("#criterion-lockout label.level-tile").nth(1).tap()  # a change: the draft saves
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
+        assert refusal.is_visible() and refusal.inner_text() == reason  # stays until dismissed
+        refusal.locator("button.dismiss").tap()
+        refusal.wait_for(state="hidden")
+
+        # Signed off with a criterion still without a level, right after a change: the
+        # refusal stays in its own alert while the autosave says "saved".
+        page.locator("textarea[name='note-lockout']").fill("个人锁和标签齐全")
+        page.locator("input[name='confirm']").check()
+        page.locator("#sign-off").tap()
+        error = page.locator("#form-error")
+        error.wait_for(state="visible", timeout=10000)
+        said = error.inner_text()
+        assert "质量" in said and error.get_attribute("role") == "alert"
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
+        assert error.is_visible() and error.inner_text() == said
+    finally:
+        tablet.close()
