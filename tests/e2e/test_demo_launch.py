@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.support.postgres import free_port
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -59,6 +60,10 @@ def test_the_demo_activities_open_the_pages_they_name(demo, page):
     frame = _open(page, platform_url, "After-sales service process and standards (", "learner")
     frame.wait_for_url(f"{tool_url}/learn/course/after-sales-service-process**", timeout=30000)
     assert "售后服务流程与规范" in frame.locator("h1").inner_text()
+    assert_accessible(frame, "demo course page")
     frame = _open(page, platform_url, "Training files", "hr")
     frame.wait_for_url(f"{tool_url}/hr/**", timeout=30000)
     assert "人力资源" in frame.locator("h1").inner_text()
+    assert_accessible(frame, "demo HR console")
+    page.goto(tool_url + "/")
+    assert_accessible(page, "home page")

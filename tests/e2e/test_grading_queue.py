@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.functional.learning.conftest import LIBRARY, OPEN, launch
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +41,7 @@ def test_the_grading_queue_reads_as_titles_on_a_laptop_and_a_phone(platform, app
             assert rows.count() == 2
             text = frame.locator("#queue").inner_text()
             assert "在线学习测试课程：案例分析" in text and "为什么要先倾听？" in text and "learn-basics/" not in text
+            assert_accessible(frame, f"grading queue at {width} px")
             for selector in ("td.learner-name", "td time", "th:not(:has(.visually-hidden))"):
                 cells = frame.locator(f"#queue {selector}")
                 for i in range(cells.count()):

@@ -18,6 +18,7 @@ from lti_tool.records.employees import employee_of
 from tests.functional.hr.conftest import complete
 from tests.functional.practical.conftest import SAMPLE
 from tests.support.browser import Browser
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +48,7 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         frame = page.frame(name="lti-tool")
         frame.wait_for_url(re.compile(r".*/hr/(\?.*)?$"), timeout=20000)
         assert frame.locator("svg.bar-chart").count() == 4
+        assert_accessible(frame, "HR console")
         frame.get_by_role("link", name="证书").first.click()
         frame.wait_for_url(re.compile(r".*/hr/certificates.*"))
         assert "共 3 张证书" in frame.locator("#cert-total").inner_text()
@@ -58,6 +60,7 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         assert "共 2 张证书" in frame.locator("#cert-total").inner_text()
         holders = frame.locator("#certificates tbody tr td:nth-child(2)").all_inner_texts()
         assert sorted(holders) == sorted(["张伟", "Alex Morgan"])
+        assert_accessible(frame, "HR certificates, filtered")
 
         frame.locator("#export-form button[type=submit]").click()
         frame.wait_for_url(re.compile(r".*/hr/exports/\d+.*"))
@@ -68,6 +71,7 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         assert passes >= 1
         frame.locator("#export-state[data-status=done]").wait_for(timeout=15000)
         assert frame.locator("#export-progress").evaluate("bar => [bar.value, bar.max]") == [2, 2]
+        assert_accessible(frame, "HR export, done")
         with page.expect_download() as info:
             frame.locator("#export-download").click()
         data = Path(info.value.path()).read_bytes()

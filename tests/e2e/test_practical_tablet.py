@@ -14,6 +14,7 @@ from lti_tool.lti import ags
 from lti_tool.practical.models import Assessment, Submission
 from tests.functional.practical.conftest import SAMPLE, TASK
 from tests.support.browser import Browser
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 TABLET = {"width": 768, "height": 1024}
@@ -40,6 +41,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         assess.tap()
         page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
         assert "先断电" in page.locator(".safety").inner_text()
+        assert_accessible(page, "practical form")
 
         tiles = page.locator("#criterion-quality label.level-tile")
         assert tiles.count() == 3 and all(tiles.nth(i).bounding_box()["height"] >= 44 for i in range(3))
@@ -68,6 +70,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         page.wait_for_selector("#result-summary", timeout=20000)
         assert page.locator("#score").inner_text() == "100"
         assert "通过" in page.locator("#outcome").inner_text()
+        assert_accessible(page, "practical result for the assessor")
         assert page.evaluate("() => JSON.parse(localStorage.getItem('practical-outbox') || '[]').length") == 0
     finally:
         tablet.close()
@@ -87,6 +90,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         assert page.locator("#score").inner_text() == "100"
         assert "个人锁和标签齐全" in page.locator("#result-lockout").inner_text()
         assert "王芳" in page.locator("#assessor").inner_text()
+        assert_accessible(page, "practical result for the learner")
         page.locator("#acknowledge-form button").tap()
         page.wait_for_selector("#acknowledgement")
         assert "尚未" not in page.locator("#acknowledgement").inner_text()
@@ -153,6 +157,7 @@ def test_a_refused_photo_and_a_refused_sign_off_stay_in_view_while_the_draft_sav
         page.locator("#criterion-lockout label.level-tile").nth(1).tap()  # a change: the draft saves
         page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
         assert refusal.is_visible() and refusal.inner_text() == reason  # stays until dismissed
+        assert_accessible(page, "practical form with a refused photo")
         refusal.locator("button.dismiss").tap()
         refusal.wait_for(state="hidden")
 
@@ -167,5 +172,6 @@ def test_a_refused_photo_and_a_refused_sign_off_stay_in_view_while_the_draft_sav
         assert "质量" in said and error.get_attribute("role") == "alert"
         page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
         assert error.is_visible() and error.inner_text() == said
+        assert_accessible(page, "practical form with a refused sign-off")
     finally:
         tablet.close()
