@@ -83,3 +83,4 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         assert {"manifest.csv", "manifest.xlsx"} <= set(names)
         manifest = archive.read("manifest.csv").decode("utf-8-sig")
         assert "张伟" in manifest and "Alex Morgan" in manifest and "李娜" not in manifest
+        assert manifest.splitlines()[0].startswith("证书编号 / Certificate number,姓名 / Name,")  # both languages
