@@ -24,6 +24,10 @@ def test_open_answers_are_graded_from_the_queue_and_the_final_score_reaches_the_
     assert ags.deliver_scores(app) == 0  # Moodle-like: no PendingManual is sent
 
     teacher = launch(platform, links["open"], user="instructor")
+    # A trainer opening the quiz lands on its teaching view, which previews the learner's page.
+    assert teacher.url.split("?")[0].endswith("/learn/teach/quiz/learn-basics/open"), teacher.url
+    teacher.follow("preview-as-learner")
+    assert teacher.response.status_code == 200 and teacher.page.form(action_contains="/learn/start/")
     teacher.get(next(link["href"] for link in teacher.page.links if link["href"].split("?")[0].endswith("/learn/teach/")))
     assert "2" in teacher.page.text_of("grading-queue")
     teacher.follow("grading-queue")
