@@ -65,6 +65,8 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         frame.locator("#export-form button[type=submit]").click()
         frame.wait_for_url(re.compile(r".*/hr/exports/\d+.*"))
         assert frame.locator("#export-progress").get_attribute("value") == "0"
+        chosen = frame.locator("#export-filters").inner_text()  # the filter used, by its labels
+        assert "售后一部" in chosen and "有效" in chosen and "#" not in frame.locator("h1").inner_text()
         passes = 0
         while exports.drain(app) and passes < 20:  # the worker's passes (each has a time budget)
             passes += 1
