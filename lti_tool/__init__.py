@@ -7,7 +7,7 @@ from flask import Flask
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app. ``overrides`` are settings fields (tests pass a database URL)."""
-    from lti_tool import db, errors, events, i18n, jobs, ops, security, websession
+    from lti_tool import db, errors, events, i18n, jobs, numbers, ops, security, websession
     from lti_tool.home import bp as home_bp
     from lti_tool.lti import ags, housekeeping, launch_events
     from lti_tool.lti import setup_views  # noqa: F401  (routes on the lti blueprint)
@@ -28,6 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     websession.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    numbers.init_app(app)
     errors.init_app(app)
     events.init_app(app)
     app.register_blueprint(home_bp)

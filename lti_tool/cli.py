@@ -6,6 +6,7 @@ same command works on the embedded SQLite default and on PostgreSQL.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -209,6 +210,15 @@ main.add_command(content_commands)
 # -- running -------------------------------------------------------------------
 
 
+def _listening_url(host: str, port: int) -> str:
+    """The URL of ``serve --host H --port P`` on this machine (all addresses: loopback)."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 @main.command(help="Run the tool (gunicorn web processes) and, without a broker, its embedded worker.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -225,6 +235,11 @@ def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int) -> 
     with _session(app) as session:
         tool_keys.current_key(session)  # generated at first start, kept in the database
     settings = app.config["SETTINGS"]
+    if "public_base_url" not in settings.model_fields_set:
+        # Not configured: the tool is reached where it listens. The web processes and the
+        # worker read it from the environment they inherit.
+        settings.public_base_url = _listening_url(host, port)
+        os.environ["AFTERSALES_PUBLIC_BASE_URL"] = settings.public_base_url
     click.echo(f"aftersales-training is running: open {settings.public_base_url}/ (Ctrl+C stops it)")
     if settings.broker_url:
         click.echo("task queue: run `aftersales-training worker` beside this (AFTERSALES_BROKER_URL is set)")

@@ -91,6 +91,7 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
         client_id=DEMO_CLIENT_ID, deployment_id=DEMO_DEPLOYMENT_ID,
     )
     platform.register_in_tool(app)
+    _place_activities(app, platform, tool_url)
     platform.tool_register_url = _demo_invitation(app, tool_url)
     try:
         platform.start()
@@ -116,6 +117,28 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     finally:
         platform.stop()
         click.echo("demo stopped")
+
+
+def _place_activities(app, platform, tool_url: str) -> None:
+    """The demo course holds one activity of each kind of placement (a course, a quiz, a
+    practical task, a classroom session, the training files / HR console, the
+    certificates, the course runs), each made as an instructor's Deep Linking choice of
+    it makes it, so that every role reaches the product in one click."""
+    from lti_tool.catalog.library import load_library
+    from lti_tool.lti.deeplink import GRADED_KINDS, TOOL_ITEMS
+
+    items = load_library(app.config["SETTINGS"].resolved_content_path, strict=False).items()
+    chosen = [found for kind in ("course", "quiz", "practical", "session")
+              if (found := next((i for i in items if i.kind == kind), None)) is not None] + TOOL_ITEMS
+    for link in platform.resource_links():  # the platform's own seed names nothing of ours
+        platform.remove_resource_link(link.id)
+    for item in chosen:
+        graded = item.kind in GRADED_KINDS
+        platform.add_resource_link(
+            f"{item.title('zh-CN')} · {item.title('en')}", text=item.description("zh-CN"),
+            custom={"item_kind": item.kind, "item_id": item.id}, url=f"{tool_url}/lti/launch",
+            line_item={"scoreMaximum": item.score_maximum, "resourceId": item.id, "tag": item.kind} if graded else None,
+        )
 
 
 def _demo_invitation(app, tool_url: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -43,11 +43,35 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def ways_on() -> list[tuple[str, str]]:
+    """(label, URL) of the pages a launched person can open from an error page, so that
+    a refusal is never a dead end: HR its console, everyone their own training file."""
+    from flask import url_for
+
+    from lti_tool import auth
+    from lti_tool.lti import roles
+
+    try:
+        actor = auth.current_actor()
+    except Exception:  # noqa: BLE001 - the error page must render even when the database does not answer
+        log.warning("no session for the error page's links", exc_info=True)
+        return []
+    if actor is None:
+        return []
+    found = []
+    if actor.has(roles.HR) and "hr.console" in current_app.view_functions:
+        found.append((str(_l("HR console")), url_for("hr.console")))
+    if "records.mine" in current_app.view_functions:
+        found.append((str(_l("My training file")), url_for("records.mine")))
+    return found
+
+
 def render_error(code: int, message: str | None = None, hint: str | None = None):
     title = TITLES.get(code, TITLES[500 if code >= 500 else 400])
     if wants_json():
         return jsonify(error=str(title), message=message or str(title)), code
-    return render_template("error.html", code=code, title=title, message=message, hint=hint), code
+    links = ways_on() if code in (403, 404) else []
+    return render_template("error.html", code=code, title=title, message=message, hint=hint, links=links), code
 
 
 def init_app(app: Flask) -> None:

@@ -35,6 +35,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lti_tool import numbers
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -81,6 +83,8 @@ def cell(sheet: Worksheet, value) -> Cell:
     made = Cell(sheet)
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         made.value = value
+        if isinstance(value, (float, Decimal)):  # exact, shown as pages show it (numbers.shown)
+            made.number_format = numbers.xlsx_format(value)
     elif isinstance(value, (datetime, date)):
         if isinstance(value, datetime) and value.tzinfo is not None:
             raise ValueError("give local times: XLSX has no time zones")

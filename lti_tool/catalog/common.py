@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
@@ -37,8 +38,45 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: Han characters and full-width punctuation/forms.
+_WIDE = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+#: A space between two wide characters, or after full-width punctuation: in Chinese
+#: there is none; YAML's folded style (``>``) puts one at each line break.
+_STRAY_SPACE = re.compile(f"(?<=[{_WIDE}]) +(?=[{_WIDE}])|(?<=[，。；：！？、）》」』】]) +")
+#: "N. " at the start or after the end of a sentence or clause: where a folded list's
+#: next item begins.
+_ITEM = re.compile(r"(?:^|(?<=[.;:!?] )|(?<=[。；：！？]))(\d{1,2})\. ")
+
+
+def _unfold_list(text: str) -> str:
+    """A numbered list folded into one line ("1. a 2. b 3. c", as YAML's ``>`` makes of
+    a list written one item a line) back to one item a line; anything else as it is."""
+    if "\n" in text or not text.startswith("1. "):
+        return text
+    starts, expected = [], 1
+    for match in _ITEM.finditer(text):
+        if int(match.group(1)) == expected:
+            starts.append(match.start())
+            expected += 1
+    if len(starts) < 2:
+        return text
+    bounds = starts + [len(text)]
+    return "\n".join(text[a:b].strip() for a, b in zip(bounds, bounds[1:]))
+
+
+def tidy(language: str, text: str) -> str:
+    """A text as its author meant it, whatever YAML's folding did to it."""
+    if not isinstance(text, str):
+        return text
+    if language == "zh-CN":
+        text = _STRAY_SPACE.sub("", text)
+    return _unfold_list(text)
+
+
 class I18n(Strict):
-    """One text in every language: ``{zh-CN: ..., en: ...}``."""
+    """One text in every language: ``{zh-CN: ..., en: ...}``. Folded text is tidied:
+    no space between Chinese characters or after full-width punctuation, and a numbered
+    list folded into one line is one item a line again (``tidy``)."""
 
     zh_CN: Text = Field(alias="zh-CN")
     en: Text
@@ -54,6 +92,7 @@ class I18n(Strict):
                 raise ValueError(
                     f"unknown language {', '.join(repr(k) for k in unknown)}; use zh-CN and en"
                 )
+            return {k: tidy(k, v) for k, v in value.items()}
         return value
 
     def get(self, locale: str | None) -> str:

@@ -21,9 +21,11 @@ from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
 from lti_tool.certificates import fonts
+from lti_tool.numbers import shown
 
 TEMPLATES = Path(__file__).parent / "templates"
 _ENV = SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+_ENV.filters["num"] = shown  # the one rule for numbers people read
 _LOCK = threading.Lock()  # one FontConfiguration per process, which Pango does not share across threads
 _style = None  # (pid, fetcher, font configuration, stylesheet), made at first render in each process
 

@@ -15,6 +15,8 @@ from lti_tool.errors import UserError
 from lti_tool.hr import bp, exports, roster, tokens
 from lti_tool.hr.models import DONE, ApiToken, ExportJob
 from lti_tool.hr.views import hr_only
+from lti_tool.practical.helpers import DEFAULT_ZONE, local_time, tr
+from lti_tool.records.file import _course_title
 
 
 def job_or_404(job_id: int) -> ExportJob:
@@ -45,7 +47,21 @@ def filters_from_form():
 @bp.route("/exports/<int:job_id>")
 @hr_only
 def export_page(job_id: int):
-    return render_template("hr/export.html", job=job_or_404(job_id))
+    job = job_or_404(job_id)
+    f = exports.filters_of(job)
+    session = db.session()
+    status_labels = {"valid": _("Valid"), "due": _("Recertification due (90 days)"), "expired": _("Expired"),
+                     "revoked": _("Revoked")}
+    used = [(label, value) for label, value in (
+        (_("Department"), f.department),
+        (_("Course"), tr(_course_title(session, f.course_id)) if f.course_id else ""),
+        (_("From"), f.date_from.isoformat() if f.date_from else ""),
+        (_("To"), f.date_to.isoformat() if f.date_to else ""),
+        (_("Status"), status_labels.get(f.status, f.status)),
+        (_("Name or employee number"), f.q),
+    ) if value]
+    return render_template("hr/export.html", job=job, used=used,
+                           made=local_time(job.created_at, DEFAULT_ZONE, "%Y-%m-%d %H:%M"))
 
 
 @bp.route("/exports/<int:job_id>.json")

@@ -35,6 +35,14 @@ LEASE = timedelta(minutes=5)
 PASS_SECONDS = 5.0  # one worker pass works on a job this long at most
 MANIFEST_COLUMNS = ("number", "holder_name", "employee_number", "department", "course_id", "course_title_zh",
                     "course_title_en", "issued", "valid_until", "status", "file", "sha256", "error")
+#: The manifest's header row, in both languages (a worker writes it, for any reader):
+#: "中文 / English".
+MANIFEST_HEADERS = {
+    "number": "证书编号 / Certificate number", "holder_name": "姓名 / Name", "employee_number": "工号 / Employee number",
+    "department": "部门 / Department", "course_id": "课程编号 / Course id", "course_title_zh": "课程名称（中文） / Course title (zh)",
+    "course_title_en": "课程名称（英文） / Course title (en)", "issued": "发证日期 / Issued", "valid_until": "有效期至 / Valid until",
+    "status": "状态 / Status", "file": "文件 / File", "sha256": "SHA-256", "error": "错误 / Error",
+}
 
 
 def filters_of(job: ExportJob) -> Filters:
@@ -124,7 +132,8 @@ def _read_manifest(work: Path) -> list[dict]:
 
 
 def manifest_csv(rows: list[dict]) -> bytes:
-    return spreadsheet.csv_bytes(MANIFEST_COLUMNS, ([row[c] for c in MANIFEST_COLUMNS] for row in rows))
+    return spreadsheet.csv_bytes([MANIFEST_HEADERS[c] for c in MANIFEST_COLUMNS],
+                                 ([row[c] for c in MANIFEST_COLUMNS] for row in rows))
 
 
 DATE_COLUMNS = ("issued", "valid_until")
@@ -138,7 +147,7 @@ def manifest_xlsx(rows: list[dict]) -> bytes:
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = "certificates"
-    spreadsheet.append(sheet, MANIFEST_COLUMNS)
+    spreadsheet.append(sheet, [MANIFEST_HEADERS[c] for c in MANIFEST_COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from lti_tool import db
+from lti_tool import db, i18n
 from lti_tool.auth import current_actor, require_role
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.errors import UserError
@@ -21,6 +21,7 @@ from lti_tool.learning.stats import question_stats
 from lti_tool.lti.ags_models import ScoreDelivery, ScoreOutbox
 from lti_tool.lti.models import ResourceLink
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.numbers import shown
 
 bp = Blueprint("learning_teach", __name__, url_prefix="/learn/teach", template_folder="templates")
 
@@ -65,7 +66,27 @@ def overview():
 def queue():
     actor = current_actor()
     page = marking.grading_queue(db.session(), actor.context_id, _page())
-    return render_template("learning/teach/queue.html", page=page)
+    return render_template("learning/teach/queue.html", page=page, labels=[_queue_labels(r) for r in page.items])
+
+
+#: How much of a question's text the grading queue shows.
+STEM_EXCERPT = 60
+
+
+def _queue_labels(response: AttemptResponse) -> tuple[str, str]:
+    """The quiz's title and the start of the question's text, in the reader's language
+    (for a part of a case analysis: the start of the case, then the part's)."""
+    quiz, case, question = _question_of(response)
+    version_id = response.attempt.graded_version_id or response.attempt.course_version_id
+
+    def excerpt(source, length: int) -> str:
+        plain = " ".join(present.markdown(present.text(source), version_id, "quizzes").striptags().split())
+        return plain if len(plain) <= length else plain[:length].rstrip() + "…"
+
+    stem = excerpt(question.stem, STEM_EXCERPT)
+    if case is not None:
+        stem = f"{excerpt(case.stem, STEM_EXCERPT // 2)} › {stem}"
+    return quiz.title(i18n.current()), stem
 
 
 def _question_of(response: AttemptResponse):
@@ -94,7 +115,7 @@ def grade(response_id: int):
             marking.grade_response(db.session(), response, points=points, comment=request.form.get("comment"),
                                    grader_id=actor.user_id)
         except ValueError:
-            error = _("Enter points between 0 and %(max)s.", max="%g" % response.max_points)
+            error = _("Enter points between 0 and %(max)s.", max=shown(response.max_points))
         else:
             flash(_("Grade saved."), "success")
             following = marking.grading_queue(db.session(), actor.context_id)

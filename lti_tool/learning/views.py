@@ -99,6 +99,10 @@ def asset(version_id: int, path: str):
 @require_role(*LEARNERS, context=True)
 def quiz(item_id: str):
     actor = current_actor()
+    if actor.has(INSTRUCTOR) and not request.args.get("preview"):
+        # A trainer opening the quiz lands on its teaching view (attempts, statistics,
+        # the grading queue), which offers this page as "preview as a learner".
+        return redirect(url_for("learning_teach.quiz", item_id=item_id), 303)
     version, quiz_def = access.quiz(db.session(), actor, item_id)
     mine = attempts.attempts_of(db.session(), access.learner(actor), item_id)
     for attempt in mine:

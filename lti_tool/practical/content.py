@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.catalog.current import current_version
+from lti_tool.catalog.library import KINDS
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.lti.models import ResourceLink
 
@@ -47,8 +48,11 @@ def course_version(session: Session, course_id: str) -> CourseVersion | None:
 
 
 def placed_courses(session: Session, context_id: int) -> list[str]:
+    """The library courses an LMS course placed something of (the tool's own pages, such
+    as the training files or certificates, are placed items but no course)."""
     item_ids = session.scalars(
-        select(ResourceLink.item_id).where(ResourceLink.context_id == context_id, ResourceLink.item_id.is_not(None))
+        select(ResourceLink.item_id).where(ResourceLink.context_id == context_id, ResourceLink.item_id.is_not(None),
+                                           ResourceLink.item_kind.in_(KINDS))
     ).all()
     return sorted({item_id.split("/", 1)[0] for item_id in item_ids if item_id})
 

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from lti_tool import spreadsheet
+from lti_tool.numbers import shown
 from lti_tool.practical.helpers import DEFAULT_ZONE, tr
 from lti_tool.records.file import TrainingFile
 
@@ -28,7 +29,7 @@ def status_labels() -> dict:
 def score_text(score, score_max) -> str:
     if score is None:
         return ""
-    return f"{score:g}/{score_max:g}" if score_max else f"{score:g}"
+    return f"{shown(score)}/{shown(score_max)}" if score_max else shown(score)
 
 
 def xlsx(tf: TrainingFile) -> bytes:

@@ -17,7 +17,7 @@ from lti_tool.practical import roster
 from lti_tool.practical.helpers import local_time
 from lti_tool.sessions import bp, codes, services, sheets
 from lti_tool.sessions.models import STATUSES
-from lti_tool.sessions.views import _course_titles, instructor_only, session_or_404, status_labels
+from lti_tool.sessions.views import _course_titles, instructor_only, notice_page, session_or_404, status_labels
 
 REFUSALS = {
     "not_open": lambda: _("Check-in opens %(minutes)d minutes before the session starts.", minutes=int(codes.OPENS_BEFORE.total_seconds() // 60)),
@@ -99,7 +99,10 @@ def checkin(session_id: int):
     try:
         row = services.check_in(db.session(), found, actor.user, request.form.get("code", ""))
     except services.CheckInRefused as exc:
-        raise UserError(REFUSALS[exc.reason](), 409 if exc.reason == "already" else 422) from None
+        # Shown on the check-in form itself, the code kept: codes change every 30 s and the
+        # learner types the new one and tries again.
+        page = notice_page(found, request.form.get("code", ""), error=REFUSALS[exc.reason]())
+        return page, 409 if exc.reason == "already" else 422
     flash(_("Checked in at %(time)s: %(status)s.", time=local_time(row.checked_in_at, found.timezone, "%H:%M"),
             status=status_labels()[row.status]), "success")
     return redirect(url_for("sessions.notice", session_id=found.id), 303)

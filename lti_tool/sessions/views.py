@@ -72,11 +72,16 @@ def item(item_id: str):
 @bp.get("/<int:session_id>")
 @member
 def notice(session_id: int):
+    return notice_page(session_or_404(session_id), request.args.get("code", ""))
+
+
+def notice_page(found, code: str, error: str | None = None) -> str:
+    """The training notice; for a learner the check-in form, with ``code`` typed in and
+    why the last check-in was refused."""
     actor = auth.current_actor()
-    found = session_or_404(session_id)
     mine = next((a for a in found.attendance if a.user_id == actor.user_id), None)
     return render_template("sessions/notice.html", s=found, mine=mine, courses=_course_titles(),
-                           code=request.args.get("code", "")[:12])
+                           code=code[:12], error=error)
 
 
 @bp.get("/<int:session_id>/notice.ics")
@@ -150,6 +155,8 @@ def edit(session_id: int):
 @instructor_only
 def cancel(session_id: int):
     found = session_or_404(session_id)
+    if request.form.get("confirm") != "1":  # not from the confirming button: ask there
+        return redirect(url_for("sessions.notice", session_id=found.id, cancel=1, _anchor="cancel-zone"), 303)
     services.cancel(db.session(), found)
     flash(_("The session is cancelled; learners see it on the notice."), "success")
     return redirect(url_for("sessions.notice", session_id=found.id), 303)

@@ -1,5 +1,6 @@
-"""The newcomer's path in a real browser: `aftersales-training demo`, then launch as the
-seeded learner from the test LMS page; the tool opens in the course page's frame."""
+"""The newcomer's path in a real browser: `aftersales-training demo`, then launch from the
+test LMS page: the learner's course activity opens the course, HR's training-files
+activity the HR console, in the course page's frame."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import requests
 
 from tests.support.postgres import free_port
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -44,12 +46,24 @@ def demo(tmp_path):
     process.stdout.close()
 
 
-def test_the_demo_learner_launches_into_the_tool(demo, page):
-    platform_url, tool_url = demo
+def _open(page, platform_url: str, activity: str, user: str):
+    """Click ``user``'s launch of the demo course's activity titled ``activity``; the tool's frame."""
     page.goto(platform_url)
-    page.locator("tr.resource-link a.button.launch").first.click()  # launch as the learner
+    row = page.locator("tr.resource-link", has_text=activity)
+    row.locator(f"a.button.launch[href$='user={user}']").click()
     # The frame of the element itself: looked up by name, it may not be known yet.
-    frame = page.wait_for_selector("iframe[name=lti-tool]").content_frame()
-    frame.wait_for_url(lambda url: url.startswith(f"{tool_url}/lti/landing"), timeout=30000)
-    assert "欢迎" in frame.locator("h1").inner_text()
-    assert "学员" in frame.locator("#role").inner_text()
+    return page.wait_for_selector("iframe[name=lti-tool]").content_frame()
+
+
+def test_the_demo_activities_open_the_pages_they_name(demo, page):
+    platform_url, tool_url = demo
+    frame = _open(page, platform_url, "After-sales service process and standards (", "learner")
+    frame.wait_for_url(f"{tool_url}/learn/course/after-sales-service-process**", timeout=30000)
+    assert "售后服务流程与规范" in frame.locator("h1").inner_text()
+    assert_accessible(frame, "demo course page")
+    frame = _open(page, platform_url, "Training files", "hr")
+    frame.wait_for_url(f"{tool_url}/hr/**", timeout=30000)
+    assert "人力资源" in frame.locator("h1").inner_text()
+    assert_accessible(frame, "demo HR console")
+    page.goto(tool_url + "/")
+    assert_accessible(page, "home page")

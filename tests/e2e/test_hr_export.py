@@ -18,6 +18,7 @@ from lti_tool.records.employees import employee_of
 from tests.functional.hr.conftest import complete
 from tests.functional.practical.conftest import SAMPLE
 from tests.support.browser import Browser
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -47,6 +48,7 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         frame = page.frame(name="lti-tool")
         frame.wait_for_url(re.compile(r".*/hr/(\?.*)?$"), timeout=20000)
         assert frame.locator("svg.bar-chart").count() == 4
+        assert_accessible(frame, "HR console")
         frame.get_by_role("link", name="证书").first.click()
         frame.wait_for_url(re.compile(r".*/hr/certificates.*"))
         assert "共 3 张证书" in frame.locator("#cert-total").inner_text()
@@ -58,16 +60,20 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         assert "共 2 张证书" in frame.locator("#cert-total").inner_text()
         holders = frame.locator("#certificates tbody tr td:nth-child(2)").all_inner_texts()
         assert sorted(holders) == sorted(["张伟", "Alex Morgan"])
+        assert_accessible(frame, "HR certificates, filtered")
 
         frame.locator("#export-form button[type=submit]").click()
         frame.wait_for_url(re.compile(r".*/hr/exports/\d+.*"))
         assert frame.locator("#export-progress").get_attribute("value") == "0"
+        chosen = frame.locator("#export-filters").inner_text()  # the filter used, by its labels
+        assert "售后一部" in chosen and "有效" in chosen and "#" not in frame.locator("h1").inner_text()
         passes = 0
         while exports.drain(app) and passes < 20:  # the worker's passes (each has a time budget)
             passes += 1
         assert passes >= 1
         frame.locator("#export-state[data-status=done]").wait_for(timeout=15000)
         assert frame.locator("#export-progress").evaluate("bar => [bar.value, bar.max]") == [2, 2]
+        assert_accessible(frame, "HR export, done")
         with page.expect_download() as info:
             frame.locator("#export-download").click()
         data = Path(info.value.path()).read_bytes()
@@ -79,3 +85,4 @@ def test_hr_filters_certificates_and_exports_them(platform, app, chromium):
         assert {"manifest.csv", "manifest.xlsx"} <= set(names)
         manifest = archive.read("manifest.csv").decode("utf-8-sig")
         assert "张伟" in manifest and "Alex Morgan" in manifest and "李娜" not in manifest
+        assert manifest.splitlines()[0].startswith("证书编号 / Certificate number,姓名 / Name,")  # both languages

@@ -14,6 +14,7 @@ from lti_tool.lti import ags
 from lti_tool.practical.models import Assessment, Submission
 from tests.functional.practical.conftest import SAMPLE, TASK
 from tests.support.browser import Browser
+from tests.support.accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
 TABLET = {"width": 768, "height": 1024}
@@ -40,6 +41,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         assess.tap()
         page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
         assert "先断电" in page.locator(".safety").inner_text()
+        assert_accessible(page, "practical form")
 
         tiles = page.locator("#criterion-quality label.level-tile")
         assert tiles.count() == 3 and all(tiles.nth(i).bounding_box()["height"] >= 44 for i in range(3))
@@ -68,6 +70,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         page.wait_for_selector("#result-summary", timeout=20000)
         assert page.locator("#score").inner_text() == "100"
         assert "通过" in page.locator("#outcome").inner_text()
+        assert_accessible(page, "practical result for the assessor")
         assert page.evaluate("() => JSON.parse(localStorage.getItem('practical-outbox') || '[]').length") == 0
     finally:
         tablet.close()
@@ -87,6 +90,7 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         assert page.locator("#score").inner_text() == "100"
         assert "个人锁和标签齐全" in page.locator("#result-lockout").inner_text()
         assert "王芳" in page.locator("#assessor").inner_text()
+        assert_accessible(page, "practical result for the learner")
         page.locator("#acknowledge-form button").tap()
         page.wait_for_selector("#acknowledgement")
         assert "尚未" not in page.locator("#acknowledgement").inner_text()
@@ -129,3 +133,45 @@ def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(pla
     db_session.expire_all()
     draft = db_session.get(Assessment, assessment_id)
     assert draft.levels == {"lockout": "met", "quality": "good"} and draft.notes == {"quality": "端子按规定力矩紧固"}
+
+
+def test_a_refused_photo_and_a_refused_sign_off_stay_in_view_while_the_draft_saves(platform, app, chromium):
+    link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK})
+    with Browser() as learner_browser:
+        assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
+    tablet = chromium.new_context(locale="zh-CN", viewport=TABLET, has_touch=True, is_mobile=True)
+    try:
+        page = tablet.new_page()
+        page.goto(platform.launch_url("instructor", resource_link=link.id, target="window"))
+        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
+        page.locator("#roster button.big-target").first.tap()
+        page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
+
+        # Not a picture: the server's reason is shown next to that photo, not the network.
+        page.locator("#criterion-lockout input[type=file]").set_input_files(
+            {"name": "notes.png", "mimeType": "image/png", "buffer": b"these are not pixels"})
+        refusal = page.locator("#criterion-lockout .evidence-error")
+        refusal.wait_for(state="visible", timeout=10000)
+        reason = refusal.inner_text()
+        assert "JPEG" in reason and "网络" not in reason and "连接" not in reason, reason
+        page.locator("#criterion-lockout label.level-tile").nth(1).tap()  # a change: the draft saves
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
+        assert refusal.is_visible() and refusal.inner_text() == reason  # stays until dismissed
+        assert_accessible(page, "practical form with a refused photo")
+        refusal.locator("button.dismiss").tap()
+        refusal.wait_for(state="hidden")
+
+        # Signed off with a criterion still without a level, right after a change: the
+        # refusal stays in its own alert while the autosave says "saved".
+        page.locator("textarea[name='note-lockout']").fill("个人锁和标签齐全")
+        page.locator("input[name='confirm']").check()
+        page.locator("#sign-off").tap()
+        error = page.locator("#form-error")
+        error.wait_for(state="visible", timeout=10000)
+        said = error.inner_text()
+        assert "质量" in said and error.get_attribute("role") == "alert"
+        page.locator("#save-status").filter(has_text="已保存").wait_for(timeout=10000)
+        assert error.is_visible() and error.inner_text() == said
+        assert_accessible(page, "practical form with a refused sign-off")
+    finally:
+        tablet.close()

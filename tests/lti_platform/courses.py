@@ -61,6 +61,13 @@ class Courses:
             self.lineitems[item.id] = item
         return item
 
+    def remove_resource_link(self, link_id: str, *, context: str | None = None) -> None:
+        """Delete a link from the course, and its gradebook column."""
+        with self.lock:
+            link = self.courses[context or self.course.id].links.pop(link_id)
+            if link.lineitem_id is not None:
+                self.lineitems.pop(link.lineitem_id, None)
+
     def resource_links(self, context: str | None = None) -> list[ResourceLink]:
         return list(self.courses[context or self.course.id].links.values())
 

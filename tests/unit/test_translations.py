@@ -24,3 +24,11 @@ def test_the_compiled_catalogue_matches_the_po_file():
 
     compiled = strings(read_mo(BytesIO(MO.read_bytes())))
     assert compiled == strings(_read()), "run: aftersales-training i18n compile"
+
+
+def test_words_of_one_activity_are_not_used_for_another():
+    """A quiz is answered (作答); a lesson, a course or a task is in progress (进行中)."""
+    catalog = {m.id: m.string for m in _read() if isinstance(m.id, str)}
+    assert catalog["In progress"] == "进行中" and catalog["Being answered"] == "作答中"
+    quiz_words = [i for i, s in catalog.items() if "作答" in (s or "")]
+    assert all(any(w in i.lower() for w in ("answer", "attempt", "quiz", "submit")) for i in quiz_words), quiz_words

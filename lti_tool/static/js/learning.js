@@ -1,6 +1,7 @@
 /* Online learning: autosave of quiz answers, the attempt's clock, lesson progress.
    Everything also works without JavaScript: the "Save answers" and "Submit" buttons
-   post the form, the server keeps the time limit, and "Finished" marks a lesson read. */
+   post the form (the page asks before an attempt is submitted; without JavaScript the
+   button submits), the server keeps the time limit, and "Finished" marks a lesson read. */
 (function () {
   "use strict";
 
@@ -38,9 +39,45 @@
     form.addEventListener("input", function (event) {
       if (event.target.tagName === "TEXTAREA" || event.target.type === "text") { later(1500); }
     });
+    // Ending an attempt is asked first, with the number of questions left unanswered.
+    var confirmBox = document.getElementById("submit-confirm");
+    var confirmed = false;
+    var unanswered = function () {
+      var leaves = Array.prototype.filter.call(form.querySelectorAll("fieldset.question"), function (q) {
+        return !q.querySelector("fieldset.question");
+      });
+      var open = leaves.filter(function (q) {
+        return !Array.prototype.some.call(q.querySelectorAll("input, textarea, select"), function (c) {
+          if (c.type === "radio" || c.type === "checkbox") { return c.checked; }
+          return c.type !== "hidden" && c.value.trim() !== "";
+        });
+      });
+      return { count: open.length, total: leaves.length };
+    };
+    var ask = function () {
+      var left = unanswered();
+      var text = document.getElementById("submit-confirm-unanswered");
+      text.textContent = left.count === 0 ? text.getAttribute("data-none")
+        : text.getAttribute("data-some").replace("{count}", left.count).replace("{total}", left.total);
+      confirmBox.showModal();
+      document.getElementById("submit-cancel").focus();
+    };
+    if (confirmBox && typeof confirmBox.showModal === "function") {
+      document.getElementById("submit-cancel").addEventListener("click", function () { confirmBox.close(); });
+      document.getElementById("submit-confirmed").addEventListener("click", function () {
+        confirmed = true;
+        confirmBox.close();
+        form.requestSubmit(submitButton);
+      });
+      confirmBox.addEventListener("close", function () { if (!confirmed) { submitButton.focus(); } });
+    } else {
+      confirmed = true; // no dialog support: the button submits, as without JavaScript
+    }
+
     form.addEventListener("submit", function (event) {
       if (event.submitter && event.submitter.id === "save-answers") { return; }
       if (submitting) { event.preventDefault(); return; } // a double click sends one request
+      if (!confirmed) { event.preventDefault(); ask(); return; }
       submitting = true;
       window.clearTimeout(saveTimer);
       window.setTimeout(function () { submitButton.setAttribute("aria-disabled", "true"); submitButton.disabled = true; }, 0);
@@ -57,7 +94,7 @@
         if (left <= 0) {
           window.clearInterval(interval);
           status.textContent = msg("time-up");
-          if (!submitting) { submitButton.click(); }
+          if (!submitting) { confirmed = true; if (confirmBox && confirmBox.open) { confirmBox.close(); } submitButton.click(); }
         }
       };
       var interval = window.setInterval(tick, 1000);

@@ -13,11 +13,22 @@
   var messages = document.getElementById("practical-messages");
   var status = document.getElementById("save-status");
 
+  // Two places: #save-status (role=status) says how saving goes and is overwritten by
+  // each save; #form-error (role=alert) holds why a sign-off was refused until the next
+  // try. A photo's refusal stays next to that photo until dismissed or a photo is taken.
+  var formError = document.getElementById("form-error");
+  function text(key) { return (messages && messages.dataset[key]) || key; }
   function say(key, extra) {
     if (!status) return;
-    status.textContent = (messages && messages.dataset[key]) || key;
+    status.textContent = text(key);
     if (extra) status.textContent += " " + extra;
   }
+  function showError(message) {
+    if (!formError) { say(message); return; }
+    formError.textContent = message;
+    formError.hidden = false;
+  }
+  function clearError() { if (formError) { formError.hidden = true; formError.textContent = ""; } }
   function read(key, fallback) {
     try { var v = localStorage.getItem(key); return v ? JSON.parse(v) : fallback; } catch (e) { return fallback; }
   }
@@ -69,7 +80,7 @@
             }
             say("sent");
           } else if (data.message) {
-            say(data.message);
+            showError(data.message);
           }
           flush();
         });
@@ -157,7 +168,9 @@
     timer = setTimeout(saveToServer, 300);
   }
   score();
-  form.addEventListener("change", changed);
+  form.addEventListener("change", function (event) {
+    if (event.target.type !== "file") changed(); // a photo is uploaded on its own, below
+  });
   form.addEventListener("input", function (event) { if (event.target.tagName === "TEXTAREA") changed(); });
 
   form.addEventListener("submit", function (event) {
@@ -168,6 +181,7 @@
       return;
     }
     event.preventDefault();
+    clearError();
     var body = collect();
     body.submission_uuid = uuidInput.value;
     var item = { url: form.action, headers: headers(form, true), body: body, assessment: id, draftKey: draftKey, uuidKey: uuidKey };
@@ -187,7 +201,7 @@
             localStorage.removeItem(uuidKey);
             window.location.assign(data.url || window.location.href);
           } else {
-            say(data.message || ("error " + response.status));
+            showError(data.message || ("error " + response.status));
           }
         });
       })
@@ -196,27 +210,40 @@
 
   // -- evidence photos: uploaded as soon as they are taken -----------------------------
   document.querySelectorAll(".upload-fallback").forEach(function (b) { b.hidden = true; });
+  function Refused(message) { this.message = message; }
   form.querySelectorAll('input[type="file"][data-criterion]').forEach(function (input) {
+    var evidence = input.closest(".evidence");
+    var error = evidence.querySelector(".evidence-error");
+    function showRefusal(message) {
+      error.querySelector(".message").textContent = message;
+      error.hidden = false;
+    }
+    error.querySelector(".dismiss").addEventListener("click", function () { error.hidden = true; input.focus(); });
     input.addEventListener("change", function () {
       if (!input.files.length) return;
+      error.hidden = true;
       var target = document.getElementById(input.getAttribute("form"));
       var data = new FormData(target);
       data.append("photo", input.files[0]);
       var h = headers(target, false);
       fetch(target.action, { method: "POST", credentials: "same-origin", headers: h, body: data })
         .then(function (response) {
-          return response.json().then(function (json) {
-            if (!response.ok) throw new Error(json.message || "upload");
-            var thumbs = input.closest(".evidence").querySelector(".thumbs");
+          return response.json().catch(function () { return {}; }).then(function (json) {
+            if (!response.ok) {
+              // The server says why (type, size, pixels, count); a proxy's bare 413 does not.
+              throw new Refused(json.message || text(response.status === 413 ? "uploadTooLarge" : "uploadRefused"));
+            }
             var link = document.createElement("a");
             link.href = json.url; link.target = "_blank";
             var img = document.createElement("img");
-            img.src = json.thumb_url; img.alt = "";
+            img.src = json.thumb_url; img.alt = evidence.dataset.photoAlt || "";
             link.appendChild(img);
-            thumbs.appendChild(link);
+            evidence.querySelector(".thumbs").appendChild(link);
           });
         })
-        .catch(function (error) { say("uploadFailed", error.message !== "upload" ? error.message : ""); })
+        .catch(function (failure) {
+          showRefusal(failure instanceof Refused ? failure.message : text("uploadFailed"));
+        })
         .then(function () { input.value = ""; });
     });
   });

@@ -33,6 +33,9 @@ def test_roster_dry_run_then_apply_and_a_bad_file_changes_nothing(people, platfo
     count = db_session.scalar(select(func.count()).select_from(Employee))
     good = upload(hr, base, "staff.csv", GOOD)
     assert good.status_code == 200 and "新增 1 人，变更 1 人" in good.text
+    changed = good.text.split("roster-plan", 1)[1]
+    assert "部门 “" in changed or "岗位 “" in changed or "入职日期 “" in changed, changed[:800]  # labels, not field keys
+    assert not any(f"{key} “" in changed for key in ("department", "position", "hire_date"))
     db_session.expire_all()
     assert db_session.scalar(select(func.count()).select_from(Employee)) == count  # a dry run writes nothing
     ticket = re.search(r'name="ticket" value="([^"]+)"', good.text).group(1)

@@ -48,8 +48,9 @@ def process_group(pgid: int) -> dict[int, str]:
 def served(tmp_path):
     port = free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith("AFTERSALES_")}
+    # No AFTERSALES_PUBLIC_BASE_URL: serve derives it from --port, and the launch below
+    # only works when the web processes use that URL.
     env.update({"PYTHONPATH": str(ROOT), "AFTERSALES_INSTANCE_PATH": str(tmp_path / "instance"),
-                "AFTERSALES_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
                 "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true"})  # the test LMS is on 127.0.0.1
     out = open(tmp_path / "serve.log", "wb")
     process = subprocess.Popen([str(CLI), "serve", "--port", str(port), "--workers", "1", "--threads", "2"], env=env,

@@ -24,9 +24,17 @@ def test_open_answers_are_graded_from_the_queue_and_the_final_score_reaches_the_
     assert ags.deliver_scores(app) == 0  # Moodle-like: no PendingManual is sent
 
     teacher = launch(platform, links["open"], user="instructor")
+    # A trainer opening the quiz lands on its teaching view, which previews the learner's page.
+    assert teacher.url.split("?")[0].endswith("/learn/teach/quiz/learn-basics/open"), teacher.url
+    teacher.follow("preview-as-learner")
+    assert teacher.response.status_code == 200 and teacher.page.form(action_contains="/learn/start/")
     teacher.get(next(link["href"] for link in teacher.page.links if link["href"].split("?")[0].endswith("/learn/teach/")))
     assert "2" in teacher.page.text_of("grading-queue")
     teacher.follow("grading-queue")
+    # The queue names the quiz and the question by their texts, not by ids.
+    queue = teacher.page.text_of("queue")
+    assert queue.count("在线学习测试课程：案例分析") == 2 and "learn-basics/open" not in queue, queue
+    assert "为什么要先倾听？" in queue and "阅读案例。 › " in queue and "essay" not in queue, queue
     teacher.get(next(link["href"] for link in teacher.page.links if "/learn/teach/grading/" in link["href"]))
     assert "为了弄清问题。" in teacher.page.text_of("learner-answer")
     bad = teacher.submit("grade-form", {"points": "99"})

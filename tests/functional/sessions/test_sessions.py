@@ -19,6 +19,7 @@ from lti_tool.records.models import TrainingRecord
 from lti_tool.sessions import codes
 from lti_tool.sessions.models import Attendance, ClassSession
 from tests.functional.practical.conftest import statements
+from tests.support.browser import Browser
 from tests.functional.sessions.conftest import SESSION_ITEM
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -78,14 +79,17 @@ def test_check_in_inside_the_window_once_with_the_current_code(people, platform,
     learner = people("learner")
     base = learner.page.url.split("/sessions/")[0]
     learner.get(f"{base}/sessions/{session_id}")
-    # A code from two steps ago is refused; so is a made-up one.
+    # A code from two steps ago is refused; so is a made-up one. The refusal is shown on
+    # the check-in form itself, the typed code kept, and the learner retries from there.
     stale = current_code(app, session_id, utcnow() - timedelta(seconds=2 * codes.STEP_SECONDS + 1))
     for wrong in (stale, "000000" if stale != "000000" else "111111"):
         if wrong == current_code(app, session_id):
             continue
         learner.submit("checkin-form", {"code": wrong})
         assert learner.response.status_code == 422
-        learner.get(f"{base}/sessions/{session_id}")
+        assert "30" in learner.page.text_of("checkin-error")
+        retry = learner.page.form("checkin-form")
+        assert retry.values()["code"] == wrong and learner.page.url.endswith(f"/sessions/{session_id}/checkin")
     token = _csrf(learner)
     learner.submit("checkin-form", {"code": current_code(app, session_id)})
     assert learner.response.status_code == 200
@@ -187,8 +191,14 @@ def test_learners_see_their_past_attendance_and_cancelled_sessions(people, platf
     instructor.submit(form, {field: "late", f"remarks-{field[7:]}": "晚到 12 分钟"})
     instructor.get(f"{base}/sessions/item/{SESSION_ITEM}")
     called_off = schedule(instructor, start=timedelta(minutes=-5), title="临时取消的场次")
+    # Cancelling is a confirmed step: a bare POST only opens the confirmation.
+    instructor.post(f"{base}/sessions/{called_off}/cancel", {"csrf_token": _csrf(instructor)})
+    assert "cancel=1" in instructor.page.url and 'open' in instructor.response.text.split('id="cancel-zone"')[1][:20]
+    assert db_session.get(ClassSession, called_off).cancelled_at is None
     instructor.submit("cancel-form")
     assert "取消" in instructor.page.text
+    db_session.expire_all()
+    assert db_session.get(ClassSession, called_off).cancelled_at is not None
 
     learner = people("learner")
     learner.get(f"{base}/sessions/")
@@ -229,3 +239,14 @@ def test_a_changed_notice_is_what_learners_see_and_their_calendars_update(people
     event = next(c for c in icalendar.Calendar.from_ical(learner.response.content).walk("VEVENT"))
     assert str(event["location"]) == "三号车间" and int(event["sequence"]) == 1
     assert event["dtend"].dt - event["dtstart"].dt == timedelta(hours=3)
+
+
+def test_only_library_courses_are_offered_for_scheduling(people, platform, app):
+    # The tool's own pages placed in the LMS course (training files, certificates) are no courses.
+    for page in ("hr", "certificates"):
+        link = platform.add_resource_link(page, custom={"item_kind": "records", "item_id": page})
+        with Browser() as browser:  # the tool knows a placement from its first launch
+            assert platform.launch(browser, user="instructor", resource_link=link.id).status_code == 200
+    instructor = people("instructor")
+    instructor.follow("schedule")
+    assert instructor.page.form("schedule-form").options("course_id") == ["basics"]

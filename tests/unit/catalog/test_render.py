@@ -158,3 +158,39 @@ def test_asset_prefixes_can_follow_a_script_root():
     assert '<img src="/training/content/media/a.png"' in html
     elsewhere = render_markdown("![a](../media/a.png)", folder="lessons", asset_url=lambda p: f"/elsewhere/{p}")
     assert [attrs for tag, attrs in elements(elsewhere) if tag == "img"] == [{"loading": "lazy", "alt": "a"}]
+
+
+FOLDED_LIST = """\
+reference_answer:
+  zh-CN: >-
+    1. 倾听与致歉：立即回复并电话联系客户，不推责。2. 记录与分级：建立投诉工单，
+    记录原话和诉求。3. 及时响应：
+    1 小时内联系客户。
+  en: >-
+    1. Listen and apologise: shift no blame.
+    2. Record and classify: open a ticket as section 3. of the form says.
+    3. Respond within 1 hour.
+"""
+
+
+def test_text_folded_by_yaml_reads_as_written():
+    """YAML's folded style (>) joins lines with a space: a Chinese text gets a space in
+    the middle of a sentence, a numbered list becomes one paragraph. Both are undone."""
+    import yaml
+
+    from lti_tool.catalog.common import I18n
+
+    text = I18n.model_validate(yaml.safe_load(FOLDED_LIST)["reference_answer"])
+    assert text.zh_CN == ("1. 倾听与致歉：立即回复并电话联系客户，不推责。\n2. 记录与分级：建立投诉工单，记录原话和诉求。\n"
+                          "3. 及时响应：1 小时内联系客户。")
+    for language in ("zh-CN", "en"):
+        html = render_markdown(text.get(language))
+        assert html.count("<li>") == 3 and "<ol>" in html, html
+    assert "as section 3. of the form says." in text.en  # a number inside a sentence is no item
+
+
+def test_spaces_that_belong_are_kept():
+    from lti_tool.catalog.common import tidy
+
+    assert tidy("zh-CN", "目标 95 % 以上，L3 的 P1 工单；售后 - 一部") == "目标 95 % 以上，L3 的 P1 工单；售后 - 一部"
+    assert tidy("en", "Version 1. 2. x") == "Version 1. 2. x" and tidy("en", "a\n1. b 2. c") == "a\n1. b 2. c"

@@ -45,6 +45,15 @@ def run_to_end(app, job_id, batch):
             return steps
 
 
+
+def manifest_rows(archive) -> list[dict]:
+    """manifest.csv by column key; its header row is bilingual (中文 / English)."""
+    keys = {header: key for key, header in exports.MANIFEST_HEADERS.items()}
+    rows = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+    assert [keys[h] for h in rows[0]] == list(exports.MANIFEST_COLUMNS)
+    return [dict(zip(exports.MANIFEST_COLUMNS, row)) for row in rows[1:]]
+
+
 def test_the_export_zip_holds_each_pdf_and_both_manifests(world, db_session, app):
     issue_three(world, db_session)
     with app.app_context():
@@ -59,7 +68,7 @@ def test_the_export_zip_holds_each_pdf_and_both_manifests(world, db_session, app
     with zipfile.ZipFile(exports.zip_path(Path(app.instance_path), job)) as archive:
         names = sorted(archive.namelist())
         certs = {c.number: c for c in db_session.scalars(select(Certificate))}
-        rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+        rows = manifest_rows(archive)
         assert [r["holder_name"] for r in rows] == ["张伟", "王芳"]
         assert names == sorted(["manifest.csv", "manifest.xlsx"] + [f"pdf/{r['number']}.pdf" for r in rows])
         for row in rows:
@@ -71,7 +80,7 @@ def test_the_export_zip_holds_each_pdf_and_both_manifests(world, db_session, app
             assert row["status"] == "valid" and row["error"] == ""
         sheet = load_workbook(io.BytesIO(archive.read("manifest.xlsx"))).active
         values = list(sheet.iter_rows(values_only=True))
-        assert list(values[0]) == list(exports.MANIFEST_COLUMNS)
+        assert list(values[0]) == [exports.MANIFEST_HEADERS[c] for c in exports.MANIFEST_COLUMNS]
         assert [v[0] for v in values[1:]] == [r["number"] for r in rows]
 
 
@@ -95,7 +104,7 @@ def test_a_job_resumes_from_its_cursor_after_a_restart(world, db_session, app, m
     db_session.expire_all()
     job = db_session.get(ExportJob, job.id)
     with zipfile.ZipFile(exports.zip_path(Path(app.instance_path), job)) as archive:
-        rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
+        rows = manifest_rows(archive)
         assert len(rows) == 3 == len({r["number"] for r in rows})  # the re-written batch counted once
         assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 3
 
@@ -113,7 +122,7 @@ def test_a_certificate_that_cannot_be_rendered_is_listed_with_its_error(world, d
     job = db_session.get(ExportJob, job.id)
     assert job.status == "done" and [f["number"] for f in job.failures] == [broken.number]
     with zipfile.ZipFile(exports.zip_path(Path(app.instance_path), job)) as archive:
-        rows = {r["number"]: r for r in csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig")))}
+        rows = {r["number"]: r for r in manifest_rows(archive)}
         assert len(rows) == 3 and rows[broken.number]["file"] == "" and "pages" in rows[broken.number]["error"]
         assert f"pdf/{broken.number}.pdf" not in archive.namelist()
 

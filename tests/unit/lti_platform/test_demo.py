@@ -49,6 +49,43 @@ def _offered_tool_url(page: str) -> str:
     return html.unescape(match.group(1))
 
 
+COURSE = "after-sales-service-process"
+#: item kind -> the page each seeded person lands on (the learner's unless given); HR,
+#: not a member of the LMS course, is refused a course's pages and offered its console.
+PLACED = {
+    "course": {"learner": "/learn/course/{id}", "hr": None},
+    "quiz": {"learner": "/learn/quiz/{id}", "instructor": "/learn/teach/quiz/{id}", "hr": None},
+    "practical": {"learner": "/practical/task/{id}", "hr": None},
+    "session": {"learner": "/sessions/item/{id}", "hr": None},
+    "hr": {"learner": "/records/me", "hr": "/hr/"},  # the tool's own pages: kind "records", named by id
+    "certificates": {"learner": "/certificates/"},
+    "runs": {"learner": "/records/me", "instructor": "/records/runs/", "hr": "/records/runs/"},
+}
+
+
+def assert_every_activity_opens_its_page(browser: Browser, platform_port: int, tool_port: int) -> None:
+    """The demo course holds one activity of each kind, and each opens the page it names
+    for learner, instructor and HR."""
+    home = html.unescape(requests.get(f"http://127.0.0.1:{platform_port}/", timeout=10).text)
+    rows = re.findall(r"href=\"(/course/\w+/view/\w+)\?user=learner\".*?|'item_kind': '(\w+)', 'item_id': '([^']+)'",
+                      home)
+    launches = [r[0] for r in rows if r[0]]
+    placed = [(item_id if kind == "records" else kind, item_id) for _, kind, item_id in rows if kind]
+    assert sorted(kind for kind, _ in placed) == sorted(PLACED) and len(launches) == len(placed), rows
+    for launch, (kind, item_id) in zip(launches, placed):
+        expected = PLACED[kind]
+        for user in ("learner", "instructor", "hr"):
+            page = expected.get(user, expected["learner"])
+            browser.get(f"http://127.0.0.1:{platform_port}{launch}?user={user}")
+            response = browser.open_iframe()
+            path = response.url.removeprefix(f"http://127.0.0.1:{tool_port}")
+            if page is None:
+                assert response.status_code == 403, (kind, user, path)
+                assert any(a["href"].split("?")[0].endswith("/hr/") for a in browser.page.links), browser.page.text
+            else:
+                assert (response.status_code, path) == (200, page.format(id=item_id)), (kind, user, path)
+
+
 def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
@@ -69,8 +106,9 @@ def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
                 assert any("user=learner" in h for h in launches) and any("user=hr" in h for h in launches)
                 browser.get(next(h for h in launches if "user=learner" in h))
                 response = browser.open_iframe()  # the LMS page shows the tool in an iframe
-                assert response.url == f"http://127.0.0.1:{tool_port}/lti/landing", browser.page.text[:300]
-                assert "张伟" in browser.page.text
+                assert response.url == f"http://127.0.0.1:{tool_port}/learn/course/{COURSE}", browser.page.text[:300]
+                if run == 1:
+                    assert_every_activity_opens_its_page(browser, platform_port, tool_port)
                 if run == 1:  # the LMS page's "Add LTI Advantage" offers the demo's own invitation
                     offered = _offered_tool_url(requests.get(f"http://127.0.0.1:{platform_port}/", timeout=10).text)
                     assert offered.startswith(f"http://127.0.0.1:{tool_port}/lti/register/"), offered
