@@ -69,6 +69,12 @@ class Employee(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+# How an LMS account came to be an employee (``EmployeeUser.linked_by``): by the
+# tool (its employee number on a trusted platform, or an employee of its own), or by HR.
+AUTO = "auto"
+BY_HR = "hr"
+
+
 class EmployeeUser(Base):
     """Which LMS users (one per platform account) are this employee."""
 
@@ -76,3 +82,4 @@ class EmployeeUser(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(8), default=AUTO, server_default=AUTO)  # AUTO | BY_HR
