@@ -65,8 +65,8 @@ def link_user(session: Session, user: User) -> Employee:
             employee = mine
     if employee is None:
         employee = _own_employee(session, organisation_id, user, number)
-    else:
-        _fill_name(employee, user, None, trusted)
+    elif not employee.name and user.name:
+        employee.name = user.name  # joining an employee: its name stays unless it has none
     _point(session, user, link, employee, AUTO)
     return employee
 
@@ -148,7 +148,7 @@ def accounts(session: Session, employee_id: int) -> list[tuple[User, Platform, E
     return list(session.execute(
         select(User, Platform, EmployeeUser).join(EmployeeUser, EmployeeUser.user_id == User.id)
         .join(Platform, Platform.id == User.platform_id).where(EmployeeUser.employee_id == employee_id)
-        .order_by(Platform.id, User.id)).tuples())
+        .order_by(Platform.id, User.id)).all())
 
 
 def retrust(session: Session, platform: Platform) -> int:
