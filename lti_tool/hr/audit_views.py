@@ -66,7 +66,7 @@ def audit_export(fmt: str):
         raise UserError(_("More than %(n)d events match: choose a shorter date range.", n=MAX_EXPORT), 422)
     labels, zone = action_labels(), organisation.timezone
     header = [_("Time (%(zone)s)", zone=zone), _("Action"), _("Action code"), _("Subject"), _("Who"), _("Details")]
-    audited("audit.exported", f"audit log ({len(events)} events)", format=fmt, **f.as_dict())
+    audited("audit.exported", f"audit log ({len(events)} events)", format=fmt, filters=f.as_dict())
     name = f"audit-log-{organisation.slug}.{fmt}"
     if fmt == "csv":
         rows = ([local_time(e.at, zone, "%Y-%m-%d %H:%M:%S"), labels.get(e.action, e.action), e.action, e.subject,
