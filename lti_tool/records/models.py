@@ -52,8 +52,9 @@ Index("ix_training_record_kind_status", TrainingRecord.kind, TrainingRecord.stat
 
 class Employee(Base):
     """A person of the company (HR's view), in one organisation (tenant): from the HR
-    roster or from a launch's LIS person sourcedid (the employee number), on any of the
-    organisation's platforms."""
+    roster, from a launch's LIS person sourcedid (the employee number) on a platform
+    trusted for identity, or an LMS account of its own (an untrusted platform's, until
+    HR links it; see ``records.employees``)."""
 
     __tablename__ = "employee"
     __table_args__ = (UniqueConstraint("organisation_id", "employee_number"),)
