@@ -100,9 +100,13 @@ def platform() -> None:
 @click.option("--product", default="", help="moodle, canvas, ... (changes how scores are sent)")
 @click.option("--organisation", default="default", show_default=True,
               help="The organisation (tenant) slug of a new platform, made if missing")
+@click.option("--trust-identity/--no-trust-identity", "trust_identity", default=None,
+              help="Whether the platform's employee numbers (LIS person sourcedid) link its accounts to the "
+                   "organisation's employees; a new platform is not trusted unless told so, an existing one "
+                   "keeps its setting")
 @pass_ctx
 def platform_add(ctx: AppContext, issuer, client_id, auth_login_url, token_url, jwks_url, deployment_ids, name, audience, product,
-                 organisation):
+                 organisation, trust_identity):
     from lti_tool.lti import platforms
 
     with _session(ctx.app) as session:
@@ -119,11 +123,61 @@ def platform_add(ctx: AppContext, issuer, client_id, auth_login_url, token_url, 
                 auth_audience=audience,
                 product_family=product,
                 organisation=organisation,
+                identity_trusted=trust_identity,
             )
         except platforms.PlatformError as exc:
             raise click.ClickException(str(exc)) from exc
+        if trust_identity is not None:
+            _relink(session, p)
         click.echo(f"platform {p.id}: {p.issuer} client {p.client_id}, organisation {p.organisation.slug}, "
-                   f"deployments {', '.join(d.deployment_id for d in p.deployments) or '(none)'}")
+                   f"deployments {', '.join(d.deployment_id for d in p.deployments) or '(none)'}, "
+                   f"identity {_trust_word(p)}")
+
+
+def _trust_word(p) -> str:
+    return "trusted" if p.identity_trusted else "untrusted"
+
+
+def _relink(session, p) -> int:
+    """The platform's accounts linked to employees under its trust setting, audited."""
+    from lti_tool.audit import log as audit
+    from lti_tool.records.employees import retrust
+
+    changed = retrust(session, p)
+    audit.record(session, organisation_id=p.organisation_id, action=f"platform.{_trust_word(p)}",
+                 subject=f"platform {p.id} {p.issuer}", actor_label=audit.CLI,
+                 details={"platform_id": p.id, "accounts_relinked": changed})
+    return changed
+
+
+def _set_trust(ctx: AppContext, platform_id: int, trusted: bool) -> None:
+    from lti_tool.lti.models import Platform
+
+    with _session(ctx.app) as session:
+        found = session.get(Platform, platform_id)
+        if found is None:
+            raise click.ClickException(f"no platform {platform_id}")
+        found.identity_trusted = trusted
+        session.flush()
+        changed = _relink(session, found)
+    click.echo(f"platform {platform_id}: identity {_trust_word(found)}, {changed} accounts linked anew")
+
+
+@platform.command("trust", help="Trust a platform for identity: its accounts join the organisation's employees "
+                                "by employee number (LIS person sourcedid). Only for an LMS whose numbers the "
+                                "company itself maintains.")
+@click.argument("platform_id", type=int)
+@pass_ctx
+def platform_trust(ctx: AppContext, platform_id: int) -> None:
+    _set_trust(ctx, platform_id, True)
+
+
+@platform.command("untrust", help="Stop trusting a platform for identity: its accounts become people of their own "
+                                  "(HR can link them on an employee's page); links HR made stay.")
+@click.argument("platform_id", type=int)
+@pass_ctx
+def platform_untrust(ctx: AppContext, platform_id: int) -> None:
+    _set_trust(ctx, platform_id, False)
 
 
 @platform.command("list", help="List registered platforms.")
@@ -138,7 +192,7 @@ def platform_list(ctx: AppContext) -> None:
         for p in rows:
             deployments = ", ".join(d.deployment_id for d in p.deployments) or "(none)"
             click.echo(f"{p.id}\t{p.name}\t{p.issuer}\tclient={p.client_id}\torganisation={p.organisation.slug}\t"
-                       f"deployments={deployments}")
+                       f"identity={_trust_word(p)}\tdeployments={deployments}")
 
 
 @platform.command("remove", help="Remove a platform and everything recorded for its deployments.")

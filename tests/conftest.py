@@ -117,9 +117,10 @@ def live_tool(app, tool_port):
 
 @pytest.fixture
 def platform(live_tool, app):
-    """A Moodle-like test platform, registered in the tool under test."""
+    """A Moodle-like test platform, registered in the tool under test: the company's
+    own LMS, trusted for identity (its employee numbers link accounts to employees)."""
     platform = TestPlatform(tool_base_url=live_tool.url).start()
-    platform.register_in_tool(app)
+    platform.register_in_tool(app, identity_trusted=True)
     yield platform
     platform.stop()
 

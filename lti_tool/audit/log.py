@@ -11,6 +11,33 @@ from lti_tool.audit.models import AuditEvent
 CLI = "cli"  # actor_label of the operator's command line
 
 
+def _l(message: str) -> str:
+    """Marks a message for the catalogue; the page translates it when it shows it."""
+    return message
+
+
+# Every action the tool records, with the label HR reads (translated on the page).
+ACTIONS = {
+    "hr_token.created": _l("API token created"),
+    "hr_token.revoked": _l("API token revoked"),
+    "certificate.revoked": _l("Certificate revoked"),
+    "certificate.reissued": _l("Certificate reissued"),
+    "roster.applied": _l("Roster imported"),
+    "export.started": _l("Certificate export started"),
+    "training_file.exported": _l("Training file downloaded"),
+    "audit.exported": _l("Audit log downloaded"),
+    "employee.account_linked": _l("LMS account linked to an employee"),
+    "employee.account_unlinked": _l("LMS account unlinked from an employee"),
+    "platform.trusted": _l("Platform trusted for identity"),
+    "platform.untrusted": _l("Platform no longer trusted for identity"),
+    "platform.registered": _l("Platform registered"),
+    "organisation.hr_roles_changed": _l("HR roles changed"),
+    "registration_invite.created": _l("Registration invitation created"),
+    "registration_invite.revoked": _l("Registration invitation revoked"),
+    "registration_invite.listed": _l("Registration invitations listed"),
+}
+
+
 def record(session: Session, *, organisation_id: int | None, action: str, subject: str = "",
            actor_user_id: int | None = None, actor_label: str = "", details: dict | None = None) -> AuditEvent:
     """Add one audit event. ``actor_label`` is the name shown (the user's name, or

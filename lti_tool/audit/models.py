@@ -13,7 +13,8 @@ from lti_tool.db import Base, UTCDateTime, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_organisation_at", "organisation_id", "at"),)
+    __table_args__ = (Index("ix_audit_event_organisation_at", "organisation_id", "at"),
+                      Index("ix_audit_event_organisation_action_at", "organisation_id", "action", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None: an operator's action on the whole tool (e.g. an invitation without one yet).

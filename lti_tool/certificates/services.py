@@ -212,7 +212,7 @@ def issue(session: Session, *, user: User, version: CourseVersion, context_id: i
         platform_id=user.platform_id, user_id=user.id, context_id=context_id, course_id=version.slug,
         course_version_id=version.id, number=f"pending-{secrets.token_hex(8)}", code=new_code(),
         holder_name=(employee.name if employee.source == "roster" and employee.name else user.name) or user.sub,
-        employee_number=employee.employee_number or (user.person_sourcedid or ""),
+        employee_number=employee.employee_number or "",  # a number only a trusted platform or HR gave
         course_title=dict(version.manifest["title"]), hours=hours, score=score, issued_at=now,
         valid_until=(replaces.valid_until if replaces is not None
                      else rules.add_months(now, int(validity_months)) if validity_months else None),

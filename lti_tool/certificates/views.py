@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lti_tool import auth, db
+from lti_tool.audit.actor import audited
 from lti_tool.certificates import bp, services, store
 from lti_tool.certificates.models import Certificate
 from lti_tool.certificates.pdf import RenderError
@@ -95,7 +96,10 @@ def revoke(certificate_id: int):
     certificate = certificate_or_404(certificate_id, hr_only=True)
     if certificate.revoked_at is not None:
         raise UserError(_("This certificate is already revoked."), 409)
-    services.revoke(db.session(), certificate, reason=_reason(), actor_user_id=auth.current_actor().user_id)
+    reason = _reason()
+    services.revoke(db.session(), certificate, reason=reason, actor_user_id=auth.current_actor().user_id)
+    audited("certificate.revoked", f"certificate {certificate.number}", certificate_id=certificate.id,
+            reason=reason)
     flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id), 303)
 
@@ -106,6 +110,9 @@ def reissue(certificate_id: int):
     certificate = certificate_or_404(certificate_id, hr_only=True)
     if certificate.revoked_at is not None:
         raise UserError(_("A revoked certificate cannot be reissued."), 409)
-    new = services.reissue(db.session(), certificate, reason=_reason(), actor_user_id=auth.current_actor().user_id)
+    reason = _reason()
+    new = services.reissue(db.session(), certificate, reason=reason, actor_user_id=auth.current_actor().user_id)
+    audited("certificate.reissued", f"certificate {certificate.number} → {new.number}",
+            certificate_id=certificate.id, new_certificate_id=new.id, reason=reason)
     flash(_("Certificate reissued as %(number)s.", number=new.number), "success")
     return redirect(url_for("certificates.detail", certificate_id=new.id), 303)

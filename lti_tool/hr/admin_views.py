@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
+from lti_tool.audit.actor import audited
 from lti_tool.errors import UserError
 from lti_tool.hr import bp, exports, roster, tokens
 from lti_tool.hr.models import DONE, ApiToken, ExportJob
@@ -32,6 +33,8 @@ def export_start():
     actor = auth.current_actor()
     job = exports.create(db.session(), organisation_id=actor.organisation_id, filters=filters_from_form(),
                          user_id=actor.user_id)
+    audited("export.started", f"export job {job.id} ({job.total} certificates)", export_job_id=job.id,
+            filters=job.filters)
     return redirect(url_for("hr.export_page", job_id=job.id), 303)
 
 
@@ -123,6 +126,8 @@ def roster_apply():
     if not plan.ok:
         raise UserError(_("The file no longer passes the checks. Upload it again."), 422)
     changed = roster.apply(db.session(), auth.current_actor().organisation_id, plan)
+    audited("roster.applied", f"roster import ({changed} employees)", employees=changed,
+            new=len(plan.new), changed=len(plan.changed), unchanged=plan.unchanged)
     path.unlink(missing_ok=True)
     flash(_("Roster imported: %(n)d employees added or updated.", n=changed), "success")
     return redirect(url_for("hr.employees"), 303)
@@ -140,7 +145,8 @@ def api_tokens():
         name = (request.form.get("name") or "").strip()
         if not name:
             raise UserError(_("Name the token after the system that will use it."), 422)
-        _token, plain = tokens.create(db.session(), organisation_id=actor.organisation_id, name=name, user_id=actor.user_id)
+        token, plain = tokens.create(db.session(), organisation_id=actor.organisation_id, name=name, user_id=actor.user_id)
+        audited("hr_token.created", f"API token {token.name} ({token.prefix}…)", token_id=token.id)
     return render_template("hr/tokens.html", tokens=tokens.of_organisation(db.session(), actor.organisation_id),
                            plain=plain, api_base=url_for("hr_api.openapi_json"))
 
@@ -151,6 +157,8 @@ def api_token_revoke(token_id: int):
     token = db.session().get(ApiToken, token_id)
     if token is None or token.organisation_id != auth.current_actor().organisation_id:
         abort(404)
-    tokens.revoke(db.session(), token)
+    if token.revoked_at is None:
+        tokens.revoke(db.session(), token)
+        audited("hr_token.revoked", f"API token {token.name} ({token.prefix}…)", token_id=token.id)
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("hr.api_tokens"), 303)

@@ -30,6 +30,7 @@ def certs() -> None:
 @click.option("--resume", "resume", type=int, default=None, help="Continue the export job with this id")
 @click.pass_obj
 def export(ctx, organisation_slug, platform_id, department, course, status, date_from, date_to, out, resume) -> None:
+    from lti_tool.audit import log as audit
     from lti_tool.hr import exports
     from lti_tool.hr.models import DONE, ExportJob
     from lti_tool.hr.queries import Filters
@@ -51,6 +52,9 @@ def export(ctx, organisation_slug, platform_id, department, course, status, date
                 except ValueError:
                     raise click.ClickException("dates are YYYY-MM-DD") from None
                 job = exports.create(session, organisation_id=organisation_id, filters=filters, user_id=None)
+                audit.record(session, organisation_id=organisation_id, action="export.started",
+                             subject=f"export job {job.id} ({job.total} certificates)", actor_label=audit.CLI,
+                             details={"export_job_id": job.id, "filters": job.filters})
             job.lease_until = None
             job_id, total, done = job.id, job.total, job.done
         click.echo(f"export job {job_id}: {total} certificates")

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.lti.models import User
-from lti_tool.lti.organisations import platform_ids
-from lti_tool.records.models import Employee, EmployeeUser
+from lti_tool.lti.models import Platform, User
+from lti_tool.records.employees import prune
+from lti_tool.records.models import BY_HR, Employee, EmployeeUser
 
 FIELDS = ("employee_number", "name", "department", "position", "hire_date")
 HEADERS = {  # accepted header spellings (case and spaces ignored)
@@ -155,8 +155,9 @@ def plan(session: Session, organisation_id: int, filename: str, data: bytes) -> 
 
 
 def apply(session: Session, organisation_id: int, result: Plan) -> int:
-    """Make the planned changes (flush only); links the LMS users of every platform of
-    the organisation by employee number."""
+    """Make the planned changes (flush only); links the LMS users of the
+    organisation's platforms trusted for identity by employee number (HR's own links
+    stay)."""
     if not result.ok:
         raise ValueError("a plan with errors changes nothing")
     touched = []
@@ -173,13 +174,16 @@ def apply(session: Session, organisation_id: int, result: Plan) -> int:
         employee.source = "roster"
         touched.append(employee)
     session.flush()
-    for employee in touched:  # users launched before the import join their employee now
-        for user in session.scalars(select(User).where(User.platform_id.in_(platform_ids(organisation_id)),
+    trusted = select(Platform.id).where(Platform.organisation_id == organisation_id,
+                                        Platform.identity_trusted.is_(True)).scalar_subquery()
+    for employee in touched:  # users of trusted platforms launched before the import join their employee now
+        for user in session.scalars(select(User).where(User.platform_id.in_(trusted),
                                                        User.person_sourcedid == employee.employee_number)):
             link = session.get(EmployeeUser, user.id)
             if link is None:
                 session.add(EmployeeUser(user_id=user.id, employee_id=employee.id))
-            else:
+            elif link.linked_by != BY_HR:
                 link.employee_id = employee.id
     session.flush()
+    prune(session, organisation_id)
     return len(touched)

@@ -76,13 +76,22 @@ def employee_or_404(employee_id: int) -> Employee:
 @bp.route("/employees/<int:employee_id>")
 @hr_only
 def employee(employee_id: int):
-    return render_template("hr/employee.html", tf=training_file(db.session(), employee_or_404(employee_id)))
+    from lti_tool.hr.account_views import accounts_context
+
+    found = employee_or_404(employee_id)
+    return render_template("hr/employee.html", tf=training_file(db.session(), found), **accounts_context(found))
 
 
 @bp.route("/employees/<int:employee_id>.<fmt>")
 @hr_only
 def employee_export(employee_id: int, fmt: str):
-    return file_response(training_file(db.session(), employee_or_404(employee_id)), fmt)
+    from lti_tool.audit.actor import audited
+
+    found = employee_or_404(employee_id)
+    response = file_response(training_file(db.session(), found), fmt)
+    audited("training_file.exported", f"employee {found.employee_number or found.id} ({found.name})",
+            employee_id=found.id, format=fmt)
+    return response
 
 
 @bp.route("/certificates")

@@ -32,9 +32,10 @@ def _present(**values) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def record_launch(session: Session, launch: ValidLaunch, extra_hr_roles=()) -> LaunchIdentity:
+def record_launch(session: Session, launch: ValidLaunch, hr_roles=role_map.DEFAULT_HR_ROLES) -> LaunchIdentity:
     """Create or refresh the user, context, enrolment and resource link of a launch,
-    one upsert statement each."""
+    one upsert statement each; ``hr_roles``: the LTI roles that grant HR in the
+    platform's organisation (``roles.hr_roles_of``)."""
     claims = launch.claims
     now = utcnow()
     presentation = claims.get(CLAIM + "launch_presentation") or {}
@@ -51,7 +52,7 @@ def record_launch(session: Session, launch: ValidLaunch, extra_hr_roles=()) -> L
         ),
     )
     lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
-    granted = role_map.tool_roles(lti_roles, extra_hr_roles)
+    granted = role_map.tool_roles(lti_roles, hr_roles)
 
     context = resource_link = None
     context_claim = claims.get(CLAIM + "context") or {}

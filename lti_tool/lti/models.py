@@ -22,6 +22,11 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255), default="")
+    # The LTI roles (full URIs or short names) that make a launch HR here; None: the
+    # built-in ones (institution / system Administrator) and ``AFTERSALES_HR_ROLES``.
+    hr_roles: Mapped[list | None] = mapped_column(JSON)
+    # Where HR reads times (the audit log): an IANA zone name.
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -66,3 +66,35 @@ def platform_ids(organisation_id: int):
 
 def organisation_id_of(session: Session, platform_id: int) -> int:
     return session.get(Platform, platform_id).organisation_id
+
+
+def set_hr_roles(session: Session, slug: str, roles: list[str] | None) -> Organisation:
+    """Make ``roles`` (full LTI role URIs or short names) the ones that grant HR in the
+    organisation, or with None go back to the built-in ones (flush only)."""
+    organisation = find(session, slug)
+    if organisation is None:
+        raise OrganisationError(f"no organisation {slug!r}")
+    if roles is not None:
+        cleaned = list(dict.fromkeys(r.strip() for r in roles))
+        bad = [r for r in cleaned if not r or len(r) > 255 or any(c.isspace() for c in r)]
+        if bad or not cleaned:
+            raise OrganisationError(f"an HR role is an LTI role URI or short name without spaces, got {bad or roles!r}")
+        roles = cleaned
+    organisation.hr_roles = roles
+    session.flush()
+    return organisation
+
+
+def set_timezone(session: Session, slug: str, zone: str) -> Organisation:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    organisation = find(session, slug)
+    if organisation is None:
+        raise OrganisationError(f"no organisation {slug!r}")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OrganisationError(f"not a time zone name: {zone!r} (e.g. Asia/Shanghai)") from None
+    organisation.timezone = zone
+    session.flush()
+    return organisation

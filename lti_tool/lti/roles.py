@@ -13,10 +13,12 @@ INSTRUCTOR = "instructor"
 HR = "hr"
 
 _LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
-_HR_ROLES = {
+# The roles that make a launch HR in an organisation that chose none of its own
+# (``Organisation.hr_roles`` is None), besides ``AFTERSALES_HR_ROLES``.
+DEFAULT_HR_ROLES = (
     f"{_LIS}institution/person#Administrator",
     f"{_LIS}system/person#Administrator",
-}
+)
 _INSTRUCTOR_ROLES = {
     f"{_LIS}membership#Instructor",
     f"{_LIS}membership/Instructor#TeachingAssistant",
@@ -44,11 +46,20 @@ def _normalise(role: str) -> str:
     return role
 
 
-def tool_roles(roles: Iterable[str], extra_hr_roles: Iterable[str] = ()) -> set[str]:
-    """Every tool role the LTI roles grant (a trainer may also be HR)."""
+def hr_roles_of(chosen: Iterable[str] | None, extra_hr_roles: Iterable[str] = ()) -> list[str]:
+    """The roles that grant HR in an organisation: its own choice, or (None) the
+    built-in ones plus the operator's ``extra_hr_roles``."""
+    if chosen is not None:
+        return list(chosen)
+    return [*DEFAULT_HR_ROLES, *(r for r in extra_hr_roles if r not in DEFAULT_HR_ROLES)]
+
+
+def tool_roles(roles: Iterable[str], hr_roles: Iterable[str] = DEFAULT_HR_ROLES) -> set[str]:
+    """Every tool role the LTI roles grant (a trainer may also be HR); ``hr_roles``:
+    the organisation's, see ``hr_roles_of``."""
     normalised = {_normalise(r) for r in roles if isinstance(r, str)}
     granted = set()
-    if normalised & (_HR_ROLES | set(extra_hr_roles)):
+    if normalised & {_normalise(r) for r in hr_roles}:
         granted.add(HR)
     if normalised & _INSTRUCTOR_ROLES:
         granted.add(INSTRUCTOR)

@@ -13,6 +13,7 @@ from lti_tool.db import get_db, utcnow
 from lti_tool.errors import render_error
 from lti_tool.i18n import normalise, select_locale
 from lti_tool.lti import keys, oidc
+from lti_tool.lti import roles as role_map
 from lti_tool.lti.http import session_from_settings
 from lti_tool.lti.identity import record_launch
 from lti_tool.lti.launch import (
@@ -146,7 +147,8 @@ def launch():
     except LaunchRejected as exc:
         return _rejected(exc, locale_hint)
 
-    identity = record_launch(db.session(), valid, _settings().hr_roles)
+    identity = record_launch(db.session(), valid, role_map.hr_roles_of(valid.platform.organisation.hr_roles,
+                                                                       _settings().hr_roles))
     if not identity.roles:  # e.g. a mentor or guest: a valid launch, but no access (rolled back)
         log.info("launch refused: roles %s give no access", valid.claim("roles"))
         with force_locale(normalise(locale_hint) or select_locale()):

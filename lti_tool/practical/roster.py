@@ -71,7 +71,8 @@ def last_sync(session: Session, context_id: int) -> RosterSync | None:
     ).first()
 
 
-def apply_members(session: Session, context: Context, members: list[dict], extra_hr_roles=()) -> int:
+def apply_members(session: Session, context: Context, members: list[dict],
+                  hr_roles=role_map.DEFAULT_HR_ROLES) -> int:
     """Users and enrolments from an NRPS member list; returns how many active members
     with a role. A launch stays authoritative for the role of a user who launched."""
     platform_id = context.deployment.platform_id
@@ -80,7 +81,7 @@ def apply_members(session: Session, context: Context, members: list[dict], extra
         sub = str(member.get("user_id") or "")[:255]
         if not sub or member.get("status", "Active") != "Active":
             continue
-        primary = role_map.primary(role_map.tool_roles(member.get("roles") or [], extra_hr_roles))
+        primary = role_map.primary(role_map.tool_roles(member.get("roles") or [], hr_roles))
         if primary is None:
             continue
         user = session.scalar(select(User).where(User.platform_id == platform_id, User.sub == sub))
@@ -130,7 +131,8 @@ def sync_pending(app: Flask, limit: int = 5) -> int:
                     raise ServiceError("the LMS offers no roster service (NRPS) in this course", 400)
                 platform = context.deployment.platform
                 members = PlatformServices.build(session, factory, platform, http).memberships(context.nrps_url)
-                sync.members = apply_members(session, context, members, app.config["SETTINGS"].hr_roles)
+                hr_roles = role_map.hr_roles_of(platform.organisation.hr_roles, app.config["SETTINGS"].hr_roles)
+                sync.members = apply_members(session, context, members, hr_roles)
                 sync.status, sync.error = DONE, ""
             except ServiceError as exc:
                 log.warning("roster of context %s not refreshed: %s", sync.context_id, exc)

@@ -1,34 +1,58 @@
 """Employees: LMS users linked by employee number (the LIS person sourcedid) or by the
-HR roster, within one organisation: the same number on any platform of the
-organisation is the same employee; in another organisation it is another person."""
+HR roster, within one organisation. The number links accounts only on the platforms
+the operator trusts for identity (``Platform.identity_trusted``): there the same number
+is the same employee. An account of any other platform is a person of its own, whatever
+number it claims, until HR links it to an employee (``link``); in another organisation
+the same number is another person."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.lti.models import Platform, User
-from lti_tool.records.models import Employee, EmployeeUser
+from lti_tool.records.models import AUTO, BY_HR, Employee, EmployeeUser
+
+
+class LinkError(ValueError):
+    """HR asked for a link the rules refuse (the message says which)."""
 
 
 def organisation_of_user(session: Session, user: User) -> int:
     return session.get(Platform, user.platform_id).organisation_id
 
 
+def claimed_number(user: User) -> str | None:
+    return (user.person_sourcedid or "").strip() or None
+
+
+def _fill_name(employee: Employee, user: User, link: EmployeeUser | None, trusted: bool) -> None:
+    """A launch's name fills an employee's name HR has not given: a roster employee's
+    name is HR's and stays; an LMS employee follows its accounts' names, except those
+    of accounts HR linked in from an untrusted platform."""
+    if not user.name or employee.name == user.name:
+        return
+    hr_linked = link is not None and link.linked_by == BY_HR and not trusted
+    if not employee.name or (employee.source == "lms" and not hr_linked):
+        employee.name = user.name
+
+
 def link_user(session: Session, user: User) -> Employee:
     """The user's employee, created or linked on the way (flush only).
 
-    A user with an employee number joins the employee of that number in the user's
-    organisation (the roster's, another platform's, or one made now); a user without
-    one gets an employee of their own."""
-    organisation_id = organisation_of_user(session, user)
+    An account of a trusted platform with an employee number joins the employee of
+    that number in its organisation (the roster's, another trusted platform's, or one
+    made now); any other account keeps the employee it has (its own, or the one HR
+    linked it to) or gets one of its own, without a number."""
+    platform = session.get(Platform, user.platform_id)
+    organisation_id, trusted = platform.organisation_id, platform.identity_trusted
     link = session.get(EmployeeUser, user.id)
-    number = (user.person_sourcedid or "").strip() or None
+    number = claimed_number(user) if trusted else None
     if link is not None:
         employee = session.get(Employee, link.employee_id)
-        if employee.organisation_id == organisation_id and (number is None or employee.employee_number == number):
-            if employee.source == "lms" and user.name and employee.name != user.name:
-                employee.name = user.name
+        if employee.organisation_id == organisation_id and (
+                number is None or employee.employee_number == number or link.linked_by == BY_HR):
+            _fill_name(employee, user, link, trusted)
             return employee
     employee = None
     if number is not None:
@@ -40,16 +64,114 @@ def link_user(session: Session, user: User) -> Employee:
             mine.employee_number = number  # the LMS sends the number now: the same person
             employee = mine
     if employee is None:
-        employee = Employee(organisation_id=organisation_id, employee_number=number, name=user.name or user.sub,
-                            source="lms")
-        session.add(employee)
-        session.flush()
-    if link is None:
-        session.add(EmployeeUser(user_id=user.id, employee_id=employee.id))
-    else:
-        link.employee_id = employee.id
+        employee = _own_employee(session, organisation_id, user, number)
+    elif not employee.name and user.name:
+        employee.name = user.name  # joining an employee: its name stays unless it has none
+    _point(session, user, link, employee, AUTO)
+    return employee
+
+
+def _own_employee(session: Session, organisation_id: int, user: User, number: str | None = None) -> Employee:
+    employee = Employee(organisation_id=organisation_id, employee_number=number, name=user.name or user.sub,
+                        source="lms")
+    session.add(employee)
     session.flush()
     return employee
+
+
+def _point(session: Session, user: User, link: EmployeeUser | None, employee: Employee, linked_by: str) -> None:
+    if link is None:
+        session.add(EmployeeUser(user_id=user.id, employee_id=employee.id, linked_by=linked_by))
+    else:
+        link.employee_id, link.linked_by = employee.id, linked_by
+    session.flush()
+
+
+def _l(message: str) -> str:
+    """Marks a message for the catalogue; the page translates it when it shows it."""
+    return message
+
+
+def link(session: Session, user: User, employee: Employee) -> Employee | None:
+    """HR's link: the account (of an untrusted platform of the employee's organisation)
+    is this employee from now on, its training records in the employee's file (flush
+    only). Returns the employee it leaves (deleted when no account is left in it)."""
+    platform = session.get(Platform, user.platform_id)
+    if platform.organisation_id != employee.organisation_id:
+        raise LinkError(_l("This account is not of your organisation."))
+    if platform.identity_trusted:
+        raise LinkError(_l("Accounts of a platform trusted for identity are linked by their employee number."))
+    current = session.get(EmployeeUser, user.id)
+    if current is not None and current.employee_id == employee.id:
+        raise LinkError(_l("This account is linked to this employee already."))
+    left = session.get(Employee, current.employee_id) if current is not None else None
+    _point(session, user, current, employee, BY_HR)
+    prune(session, employee.organisation_id)
+    return left
+
+
+def unlink(session: Session, user: User, employee: Employee) -> Employee:
+    """Undo HR's link: the account is a person of its own again (flush only)."""
+    current = session.get(EmployeeUser, user.id)
+    if current is None or current.employee_id != employee.id:
+        raise LinkError(_l("This account is not linked to this employee."))
+    if current.linked_by != BY_HR:
+        raise LinkError(_l("Only an account HR linked can be unlinked; this one is linked by its employee number."))
+    own = _own_employee(session, employee.organisation_id, user)
+    _point(session, user, current, own, AUTO)
+    return own
+
+
+def candidates(session: Session, employee: Employee, query: str = "", limit: int = 20) -> list[User]:
+    """Accounts of the organisation's untrusted platforms HR may link to the employee:
+    those matching ``query`` (name, e-mail or the number the LMS sends), or without
+    one those claiming the employee's number or bearing its name."""
+    untrusted = select(Platform.id).where(Platform.organisation_id == employee.organisation_id,
+                                          Platform.identity_trusted.is_(False))
+    linked_here = select(EmployeeUser.user_id).where(EmployeeUser.employee_id == employee.id)
+    query = query.strip()
+    if query:
+        like = f"%{query.replace('%', '').replace('_', '')}%"
+        matches = [User.name.ilike(like), User.email.ilike(like), User.person_sourcedid.ilike(like)]
+    else:
+        matches = [func.lower(User.name) == employee.name.lower()] if employee.name else []
+        if employee.employee_number:
+            matches.append(User.person_sourcedid == employee.employee_number)
+    if not matches:
+        return []
+    return list(session.scalars(select(User).where(User.platform_id.in_(untrusted), User.id.not_in(linked_here),
+                                                   or_(*matches)).order_by(User.name, User.id).limit(limit)))
+
+
+def accounts(session: Session, employee_id: int) -> list[tuple[User, Platform, EmployeeUser]]:
+    """The employee's LMS accounts with their platform and how each was linked."""
+    return list(session.execute(
+        select(User, Platform, EmployeeUser).join(EmployeeUser, EmployeeUser.user_id == User.id)
+        .join(Platform, Platform.id == User.platform_id).where(EmployeeUser.employee_id == employee_id)
+        .order_by(Platform.id, User.id)).all())
+
+
+def retrust(session: Session, platform: Platform) -> int:
+    """After ``platform trust``/``untrust``: relink the platform's accounts under the new
+    rule (flush only). Trusted, they join employees by number; untrusted, the accounts
+    linked by number become people of their own (HR's links stay). Returns how many
+    accounts changed employee."""
+    changed = 0
+    for user in session.scalars(select(User).where(User.platform_id == platform.id).order_by(User.id)):
+        current = session.get(EmployeeUser, user.id)
+        before = current.employee_id if current is not None else None
+        if not platform.identity_trusted and current is not None and current.linked_by != BY_HR:
+            employee = session.get(Employee, current.employee_id)
+            shared = employee.employee_number is not None or session.scalar(
+                select(func.count()).where(EmployeeUser.employee_id == employee.id)) > 1
+            if shared:
+                _point(session, user, current, _own_employee(session, platform.organisation_id, user), AUTO)
+        else:
+            link_user(session, user)
+        after = session.get(EmployeeUser, user.id)
+        changed += int(after is not None and after.employee_id != before)
+    prune(session, platform.organisation_id)
+    return changed
 
 
 def employee_of(session: Session, user_id: int) -> Employee | None:

@@ -52,8 +52,9 @@ Index("ix_training_record_kind_status", TrainingRecord.kind, TrainingRecord.stat
 
 class Employee(Base):
     """A person of the company (HR's view), in one organisation (tenant): from the HR
-    roster or from a launch's LIS person sourcedid (the employee number), on any of the
-    organisation's platforms."""
+    roster, from a launch's LIS person sourcedid (the employee number) on a platform
+    trusted for identity, or an LMS account of its own (an untrusted platform's, until
+    HR links it; see ``records.employees``)."""
 
     __tablename__ = "employee"
     __table_args__ = (UniqueConstraint("organisation_id", "employee_number"),)
@@ -69,6 +70,12 @@ class Employee(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+# How an LMS account came to be an employee (``EmployeeUser.linked_by``): by the
+# tool (its employee number on a trusted platform, or an employee of its own), or by HR.
+AUTO = "auto"
+BY_HR = "hr"
+
+
 class EmployeeUser(Base):
     """Which LMS users (one per platform account) are this employee."""
 
@@ -76,3 +83,4 @@ class EmployeeUser(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(8), default=AUTO, server_default=AUTO)  # AUTO | BY_HR

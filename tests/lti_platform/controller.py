@@ -180,17 +180,20 @@ class TestPlatform(Records, Courses):
             "deployment_ids": list(client.deployment_ids), "name": self.name, "product_family": self.product_family,
         }
 
-    def register_in_tool(self, target, client_id: str | None = None):
+    def register_in_tool(self, target, client_id: str | None = None, *, identity_trusted: bool | None = None):
         """Register this platform in the tool's database; ``target`` is a SQLAlchemy
-        session (the caller commits) or the tool's Flask app (committed here)."""
+        session (the caller commits) or the tool's Flask app (committed here).
+        ``identity_trusted``: whether its employee numbers link accounts to employees
+        (None: the tool's default for a new platform, not trusted)."""
         from lti_tool.lti import platforms
 
+        registration = {**self.tool_registration(client_id), "identity_trusted": identity_trusted}
         if hasattr(target, "extensions"):
             from lti_tool.db import get_db
 
             with get_db(target).sessionmaker.begin() as session:
-                return platforms.add(session, **self.tool_registration(client_id)).id
-        return platforms.add(target, **self.tool_registration(client_id))
+                return platforms.add(session, **registration).id
+        return platforms.add(target, **registration)
 
     def add_deployment(self, client_id: str | None = None) -> str:
         deployment_id = self.ids.deployment_id()

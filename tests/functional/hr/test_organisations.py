@@ -24,8 +24,9 @@ from tests.lti_platform import TestPlatform
 
 
 def join(app, lms: TestPlatform, organisation: str | None) -> int:
+    """Register ``lms`` as one of the organisation's own LMSs, trusted for identity."""
     with get_db(app).sessionmaker.begin() as session:
-        return platforms.add(session, **lms.tool_registration(), organisation=organisation).id
+        return platforms.add(session, **lms.tool_registration(), organisation=organisation, identity_trusted=True).id
 
 
 def crowd_on(lms: TestPlatform) -> Crowd:

@@ -25,9 +25,10 @@ def settings_overrides(settings_overrides):
 class World:
     def __init__(self, app, session) -> None:
         self.app, self.session = app, session
+        # the company's own LMS: its employee numbers link accounts to employees
         self.platform = Platform(issuer="https://lms.example", client_id="c", name="Moodle",
                                  auth_login_url="https://lms.example/a", auth_token_url="https://lms.example/t",
-                                 key_set_url="https://lms.example/k")
+                                 key_set_url="https://lms.example/k", identity_trusted=True)
         session.add(self.platform)
         session.flush()
         import_library(session, SAMPLE)

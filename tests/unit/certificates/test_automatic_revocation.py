@@ -43,7 +43,8 @@ def test_a_fail_the_certificate_does_not_stand_on_revokes_nothing(world, db_sess
     assert only_certificate(db_session).status() == "valid"
     # the same person passed the quiz on the company's other platform too: still met
     canvas = Platform(issuer="https://canvas.example", client_id="c", auth_login_url="https://canvas.example/a",
-                      auth_token_url="https://canvas.example/t", key_set_url="https://canvas.example/k")
+                      auth_token_url="https://canvas.example/t", key_set_url="https://canvas.example/k",
+                      identity_trusted=True)
     db_session.add(canvas)
     db_session.flush()
     twin = User(platform_id=canvas.id, sub="a1", name="张伟", person_sourcedid="E1001")

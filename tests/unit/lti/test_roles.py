@@ -29,7 +29,7 @@ def test_lti_roles_map_to_tool_roles(lti_roles, expected):
 def test_a_configured_custom_role_makes_hr():
     custom = "http://example.com/roles#TrainingManager"
     assert tool_roles([custom]) == set()
-    assert tool_roles([custom], extra_hr_roles=[custom]) == {HR}
+    assert tool_roles([custom], hr_roles=[custom]) == {HR}
 
 
 def test_primary_role_prefers_hr_then_instructor():

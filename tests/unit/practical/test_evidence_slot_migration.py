@@ -18,8 +18,10 @@ BEFORE = "20261207_0100"
 def test_existing_photos_get_slots_in_upload_order(empty_engine):  # noqa: F811
     migrate.upgrade(empty_engine, BEFORE)
     with Session(empty_engine) as session, session.begin():
+        # the organisation by id: its model may have columns this older schema lacks
+        default = session.scalar(text("SELECT id FROM organisation WHERE slug = 'default'"))
         platform = Platform(issuer="https://lms.example", client_id="c", name="LMS", auth_login_url="https://l/a",
-                            auth_token_url="https://l/t", key_set_url="https://l/k", organisation_id=None)
+                            auth_token_url="https://l/t", key_set_url="https://l/k", organisation_id=default)
         session.add(platform)
         session.flush()
         deployment = Deployment(platform_id=platform.id, deployment_id="1")

@@ -17,10 +17,12 @@ from lti_tool.records.models import Employee
 from tests.unit.certificates.conftest import settings_overrides, world  # noqa: F401  (fixtures)
 
 
-def platform(session, name: str, organisation: str | None = None) -> Platform:
+def platform(session, name: str, organisation: str | None = None, trusted: bool = True) -> Platform:
+    """One of the organisation's own LMSs (trusted for identity unless told otherwise)."""
     p = Platform(issuer=f"https://{name}.example", client_id="c", name=name, auth_login_url=f"https://{name}.example/a",
                  auth_token_url=f"https://{name}.example/t", key_set_url=f"https://{name}.example/k",
-                 organisation=organisations.get_or_create(session, organisation) if organisation else None)
+                 organisation=organisations.get_or_create(session, organisation) if organisation else None,
+                 identity_trusted=trusted)
     session.add(p)
     session.flush()
     return p
