@@ -78,7 +78,7 @@ def test_an_expired_session_is_not_used(app, db_session):
 def test_cookies_are_secure_and_cross_site_behind_https(app):
     _add_probe_routes(app)
     client = app.test_client()
-    response = client.get("/probe/set/x", headers={"X-Forwarded-Proto": "https"})
+    response = client.get("/probe/set/x", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "SameSite=None" in cookie and "HttpOnly" in cookie
     plain = app.test_client().get("/probe/set/x").headers["Set-Cookie"]
