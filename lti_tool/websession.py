@@ -24,6 +24,16 @@ COOKIE_NAME = "ast_session"
 TOKEN_PARAM = "_s"  # query or form field carrying the session when cookies are blocked
 
 
+def cookie_flags() -> dict:
+    """The attributes of every cookie the tool sets or deletes. Over https the tool is
+    used cross-site, in the LMS's iframe: ``SameSite=None; Secure`` and ``Partitioned``
+    (CHIPS: the browser keeps the cookie for that LMS's site only, and sends it there
+    even when it blocks other third-party cookies). Plain http (a test or a demo on
+    this machine): ``SameSite=Lax``."""
+    secure = request.is_secure
+    return {"httponly": True, "secure": secure, "samesite": "None" if secure else "Lax", "partitioned": secure}
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -91,7 +101,7 @@ class DbSessionInterface(SessionInterface):
             if stale:
                 conn.execute(delete(table).where(table.c.id_hash.in_([_hash(t) for t in stale])))
             if not session:
-                response.delete_cookie(COOKIE_NAME, path="/")
+                response.delete_cookie(COOKIE_NAME, path="/", **cookie_flags())
                 return
             values = {"data": dict(session), "expires_at": utcnow() + timedelta(seconds=settings.session_ttl_seconds)}
             if session.old_token or not session.loaded or not session.token:
@@ -100,16 +110,7 @@ class DbSessionInterface(SessionInterface):
                 conn.execute(insert(table).values(id_hash=_hash(session.token), **values))
             else:
                 conn.execute(update(table).where(table.c.id_hash == _hash(session.token)).values(**values))
-        secure = request.is_secure
-        response.set_cookie(
-            COOKIE_NAME,
-            session.token,
-            httponly=True,
-            secure=secure,
-            samesite="None" if secure else "Lax",
-            max_age=settings.session_ttl_seconds,
-            path="/",
-        )
+        response.set_cookie(COOKIE_NAME, session.token, max_age=settings.session_ttl_seconds, path="/", **cookie_flags())
 
 
 def current_token() -> str | None:

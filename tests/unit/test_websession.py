@@ -25,6 +25,11 @@ def _add_probe_routes(app):
 
         return url_for("probe.get_value")
 
+    @bp.get("/probe/clear")
+    def clear():
+        session.clear()
+        return "cleared"
+
     @bp.get("/probe/get")
     def get_value():
         return session.get("value", "-")
@@ -75,11 +80,18 @@ def test_an_expired_session_is_not_used(app, db_session):
     assert client.get("/probe/get").get_data(as_text=True) == "-"
 
 
-def test_cookies_are_secure_and_cross_site_behind_https(app):
+def _attributes(set_cookie: str) -> set[str]:
+    return {part.strip().split("=")[0] for part in set_cookie.split(";")[1:]}
+
+
+def test_cookies_are_secure_cross_site_and_partitioned_over_https(app):
     _add_probe_routes(app)
     client = app.test_client()
     response = client.get("/probe/set/x", base_url="https://localhost")
     cookie = response.headers["Set-Cookie"]
-    assert "Secure" in cookie and "SameSite=None" in cookie and "HttpOnly" in cookie
+    assert "SameSite=None" in cookie and {"Secure", "HttpOnly", "Partitioned"} <= _attributes(cookie)
+    # Deleting it names the same partition, else the browser keeps the partitioned one.
+    deleted = client.get("/probe/clear", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Max-Age=0" in deleted and "SameSite=None" in deleted and {"Secure", "Partitioned"} <= _attributes(deleted)
     plain = app.test_client().get("/probe/set/x").headers["Set-Cookie"]
-    assert "Secure" not in plain and "SameSite=Lax" in plain
+    assert "SameSite=Lax" in plain and not {"Secure", "Partitioned"} & _attributes(plain)

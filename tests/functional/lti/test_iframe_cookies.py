@@ -83,3 +83,14 @@ def test_without_platform_storage_the_tool_offers_a_new_window(platform, live_to
         assert answer.status_code == 200, (window.url, answer.text[:600])
         assert window.url.endswith("/lti/landing")
     browser.close()
+
+
+def test_over_https_the_launch_state_cookie_is_partitioned(platform, app):
+    with Browser() as browser:  # the LMS's login initiation, replayed over https
+        browser.get(platform.launch_url("learner"), stop_at=lambda _method, url: "/lti/login" in url)
+        params = browser.intercepted.params
+    response = app.test_client().post("/lti/login", data=params, base_url="https://127.0.0.1")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Path=/lti/" in cookie
+    assert {"Secure", "HttpOnly", "Partitioned"} <= {part.strip().split("=")[0] for part in cookie.split(";")}
