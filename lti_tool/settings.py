@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     # through any proxy: for an LMS on the company network or on this machine (the demo,
     # the tests). The LRS targets are the operator's own and are never restricted.
     allow_private_outbound: bool = False
+    # A web session ends this long after sign-in (the launch), however busy it is, or
+    # after this many minutes without a request, whichever comes first.
     session_ttl_seconds: int = 8 * 3600
+    session_idle_minutes: int = Field(default=30, gt=0)
     # The reverse proxies in front of the tool (nginx, a load balancer): a JSON list of
     # IP addresses or CIDR networks, e.g. ["10.0.0.5", "10.1.0.0/16"]. Only a request
     # arriving from one of them has its X-Forwarded-For / -Proto / -Host / -Port headers

@@ -2,7 +2,10 @@
 whose browser blocks third-party cookies, by a token in the URL and forms.
 
 Every web process reads the same table, so several gunicorn workers share sessions.
-Only a hash of the session token is stored.
+Only a hash of the session token is stored. A session ends ``session_ttl_seconds``
+after sign-in, or after ``session_idle_minutes`` without a request; each request
+moves its last-seen time on, written at most once a minute (``TOUCH_EVERY``) so that
+reading a page is not a write each time.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from lti_tool.db import session as db_session  # the request's own
 
 COOKIE_NAME = "ast_session"
 TOKEN_PARAM = "_s"  # query or form field carrying the session when cookies are blocked
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def cookie_flags() -> dict:
@@ -49,6 +53,7 @@ class DbSession(CallbackDict, SessionMixin):
         self.modified = False
         self.loaded = token is not None  # read from a stored row
         self.old_token: str | None = None
+        self.seen_at = None  # the stored last-seen time of a session read
 
     def regenerate(self, via_token: bool = False) -> str:
         """Issue a new token (at login) so a planted session id is never reused."""
@@ -61,7 +66,9 @@ class DbSession(CallbackDict, SessionMixin):
 @functools.cache
 def _read_statement(table):
     """Every request's first query, built once."""
-    return select(table.c.data).where(table.c.id_hash == bindparam("id_hash"), table.c.expires_at > bindparam("now"))
+    return select(table.c.data, table.c.last_seen_at).where(
+        table.c.id_hash == bindparam("id_hash"), table.c.expires_at > bindparam("now"),
+        table.c.last_seen_at > bindparam("idle_since"))
 
 
 class DbSessionInterface(SessionInterface):
@@ -83,19 +90,26 @@ class DbSessionInterface(SessionInterface):
             return DbSession()  # static files never need the session: no query
         token, via_token = self._token_from_request()
         if token and len(token) < 200:
+            now, idle = utcnow(), timedelta(minutes=app.config["SETTINGS"].session_idle_minutes)
             row = db_session().execute(_read_statement(WebSession.__table__),
-                                       {"id_hash": _hash(token), "now": utcnow()}).first()
+                                       {"id_hash": _hash(token), "now": now, "idle_since": now - idle}).first()
             if row is not None:
-                return DbSession(dict(row.data), token=token, via_token=via_token)
+                found = DbSession(dict(row.data), token=token, via_token=via_token)
+                found.seen_at = row.last_seen_at
+                return found
         return DbSession()
 
     def save_session(self, app: Flask, session: DbSession, response) -> None:
         from lti_tool.lti.models import WebSession
 
+        table = WebSession.__table__
+        now = utcnow()
         if not session.modified:
+            if session.seen_at is not None and now - session.seen_at >= TOUCH_EVERY:
+                with get_db(app).engine.begin() as conn:
+                    conn.execute(update(table).where(table.c.id_hash == _hash(session.token)).values(last_seen_at=now))
             return
         settings = app.config["SETTINGS"]
-        table = WebSession.__table__
         with get_db(app).engine.begin() as conn:
             stale = [t for t in (session.old_token, None if session else session.token) if t]
             if stale:
@@ -103,11 +117,12 @@ class DbSessionInterface(SessionInterface):
             if not session:
                 response.delete_cookie(COOKIE_NAME, path="/", **cookie_flags())
                 return
-            values = {"data": dict(session), "expires_at": utcnow() + timedelta(seconds=settings.session_ttl_seconds)}
+            values = {"data": dict(session), "last_seen_at": now}
             if session.old_token or not session.loaded or not session.token:
                 # a token just issued has no row yet: no need to look
                 session.token = session.token or secrets.token_urlsafe(32)
-                conn.execute(insert(table).values(id_hash=_hash(session.token), **values))
+                expires_at = now + timedelta(seconds=settings.session_ttl_seconds)
+                conn.execute(insert(table).values(id_hash=_hash(session.token), expires_at=expires_at, **values))
             else:
                 conn.execute(update(table).where(table.c.id_hash == _hash(session.token)).values(**values))
         response.set_cookie(COOKIE_NAME, session.token, max_age=settings.session_ttl_seconds, path="/", **cookie_flags())

@@ -95,3 +95,66 @@ def test_cookies_are_secure_cross_site_and_partitioned_over_https(app):
     assert "Max-Age=0" in deleted and "SameSite=None" in deleted and {"Secure", "Partitioned"} <= _attributes(deleted)
     plain = app.test_client().get("/probe/set/x").headers["Set-Cookie"]
     assert "SameSite=Lax" in plain and not {"Secure", "Partitioned"} & _attributes(plain)
+
+
+class Clock:
+    """The sessions' clock, moved by the test."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.now = utcnow()
+        monkeypatch.setattr("lti_tool.websession.utcnow", lambda: self.now)
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+def _last_seen(db_session):
+    db_session.expire_all()
+    return db_session.query(WebSession).one().last_seen_at
+
+
+def test_a_session_idles_out_after_thirty_minutes_without_a_request(app, db_session, monkeypatch):
+    assert app.config["SETTINGS"].session_idle_minutes == 30
+    clock = Clock(monkeypatch)
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/busy")
+    for _ in range(12):  # two hours, a request every ten minutes: still signed in
+        clock.advance(minutes=10)
+        assert client.get("/probe/get").get_data(as_text=True) == "busy"
+    clock.advance(minutes=30, seconds=1)
+    assert client.get("/probe/get").get_data(as_text=True) == "-"
+
+
+def test_the_last_seen_time_is_written_at_most_once_a_minute(app, db_session, monkeypatch):
+    clock = Clock(monkeypatch)
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/x")
+    started = _last_seen(db_session)
+    clock.advance(seconds=59)
+    client.get("/probe/get")
+    assert _last_seen(db_session) == started  # a page view within the minute writes nothing
+    clock.advance(seconds=1)
+    client.get("/probe/get")
+    assert _last_seen(db_session) == clock.now
+
+
+def test_an_active_session_still_ends_at_its_absolute_lifetime(app, db_session, monkeypatch):
+    clock = Clock(monkeypatch)
+    _add_probe_routes(app)
+    client = app.test_client()
+    client.get("/probe/set/all-day")
+    ttl = app.config["SETTINGS"].session_ttl_seconds
+    for _ in range(ttl // 1200 - 1):  # a request, and a write, every twenty minutes
+        clock.advance(minutes=20)
+        assert client.get(f"/probe/set/{clock.now.minute}").status_code == 200
+    clock.advance(minutes=20, seconds=1)
+    assert client.get("/probe/get").get_data(as_text=True) == "-"
+
+
+def test_the_idle_time_is_set_in_the_environment(monkeypatch):
+    from lti_tool.settings import load_settings
+
+    monkeypatch.setenv("AFTERSALES_SESSION_IDLE_MINUTES", "5")
+    assert load_settings().session_idle_minutes == 5
