@@ -46,8 +46,15 @@ def test_platform_storage_completes_a_launch_without_cookies(live_tool, app, db_
         assert response.status_code == 200 and "/lti/landing" in browser.url
         assert "_s=" in browser.url  # the session travels in links, not in a cookie
         assert written(db_session)["lti_user"] == before["lti_user"] + 1
-        # Links in the tool keep the session without cookies.
-        assert browser.get(browser.url).status_code == 200
+        # The window got its secret with the redirect; the page hands it on to its script.
+        landing = browser.url
+        secret = re.search(r'<meta name="window-secret" content="([^"]+)"', response.text).group(1)
+        assert f"_w={secret}" in landing and "window.js" in response.text
+        assert response.headers["Cache-Control"] == "no-store"
+        # Links in the tool keep the session without cookies, with the window's secret.
+        assert browser.get(landing).status_code == 200
+        # The address alone, without the window's secret, opens no session.
+        assert browser.get(landing.replace(f"_w={secret}", "")).status_code == 401
         browser.close()
 
 
