@@ -278,8 +278,10 @@ def _listening_url(host: str, port: int) -> str:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="Web processes")
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per web process")
+@click.option("--access-log", default="-", show_default=True,
+              help="File of the access log (one line a request, secrets of URLs left out); - for standard output")
 @pass_ctx
-def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int) -> None:
+def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int, access_log: str) -> None:
     from lti_tool import migrate
     from lti_tool.lti import keys as tool_keys
     from lti_tool.server import run_server
@@ -298,7 +300,7 @@ def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int) -> 
     if settings.broker_url:
         click.echo("task queue: run `aftersales-training worker` beside this (AFTERSALES_BROKER_URL is set)")
     run_server(host=host, port=port, workers=workers, threads=threads,
-               with_worker=settings.embedded_worker and not settings.broker_url)
+               with_worker=settings.embedded_worker and not settings.broker_url, access_log=access_log)
 
 
 @main.command(help="Run the background workers: Dramatiq on the Redis broker of AFTERSALES_BROKER_URL, "

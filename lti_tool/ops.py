@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import sys
 from datetime import datetime, timezone
@@ -44,6 +45,38 @@ def readyz():
     return jsonify(status="ok")
 
 
+#: Query fields that carry a secret: the session token of a browser without cookies
+#: and the secret of the window it was given to (``lti_tool.websession``). Flask
+#: decodes ``%5F`` to ``_``, so the encoded spelling is a secret too.
+_SECRET_FIELD = re.compile(r"(?i)([?&;](?:_|%5f)(?:s|w)=)[^&;#\s\"]*")
+#: The one-time registration invitation ``/lti/register/<token>``.
+_REGISTRATION = re.compile(r"(/lti/register/)[^?#\s\"]+")
+
+
+def redact(text: str) -> str:
+    """A log line (a request line, a URL, a Referer) with its secrets replaced by …,
+    the rest as it was: a regular expression, not a URL parser, so nothing else in
+    the line is re-encoded."""
+    if "/" not in text and "=" not in text:
+        return text
+    return _REGISTRATION.sub(r"\1…", _SECRET_FIELD.sub(r"\1…", text))
+
+
+class RedactFilter(logging.Filter):
+    """Logs never hold a secret from a URL: the development server's request lines
+    (the ``werkzeug`` logger) and the tool's own messages."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+REDACT_FILTER = RedactFilter()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id", "-") if has_request_context() else "-"
@@ -67,6 +100,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(fmt: str, level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(REDACT_FILTER)
     handler.setFormatter(
         JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
     )
@@ -77,6 +111,7 @@ def configure_logging(fmt: str, level: str) -> None:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    logging.getLogger("werkzeug").addFilter(REDACT_FILTER)  # once: the same filter object
 
     @app.before_request
     def _request_id():

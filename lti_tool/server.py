@@ -6,6 +6,9 @@ import subprocess
 import sys
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+from lti_tool.ops import redact
 
 
 class _Gunicorn(BaseApplication):
@@ -27,6 +30,15 @@ class _Gunicorn(BaseApplication):
         return app
 
 
+class AccessLogger(Logger):
+    """gunicorn's logger, with the secrets of request URLs left out of the access log:
+    every value a log format can name (request line, path, query, Referer, headers)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+
+
 #: Seconds an idle connection is kept open: none, each response closes its connection.
 #: gunicorn's gthread worker (24 and later) gives a kept-alive connection to a pool
 #: thread that waits there for the next request, so many keep-alive clients at once (a
@@ -37,7 +49,8 @@ class _Gunicorn(BaseApplication):
 KEEPALIVE_SECONDS = 0
 
 
-def run_server(host: str, port: int, workers: int, threads: int = 4, with_worker: bool = True) -> None:
+def run_server(host: str, port: int, workers: int, threads: int = 4, with_worker: bool = True,
+               access_log: str = "-") -> None:
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "lti_tool.jobs.worker"])
@@ -49,7 +62,8 @@ def run_server(host: str, port: int, workers: int, threads: int = 4, with_worker
                 "threads": threads,
                 "keepalive": KEEPALIVE_SECONDS,
                 "worker_class": "gthread",
-                "accesslog": "-",
+                "accesslog": access_log,
+                "logger_class": AccessLogger,
                 "timeout": 60,
                 "graceful_timeout": 20,
                 # No shared control socket: two tools on one machine must not collide.

@@ -6,6 +6,7 @@ Nested values use ``__``: ``AFTERSALES_LRS_TARGETS='[{"name": "ralph", ...}]'`` 
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -59,7 +60,15 @@ class Settings(BaseSettings):
     # through any proxy: for an LMS on the company network or on this machine (the demo,
     # the tests). The LRS targets are the operator's own and are never restricted.
     allow_private_outbound: bool = False
+    # A web session ends this long after sign-in (the launch), however busy it is, or
+    # after this many minutes without a request, whichever comes first.
     session_ttl_seconds: int = 8 * 3600
+    session_idle_minutes: int = Field(default=30, gt=0)
+    # The reverse proxies in front of the tool (nginx, a load balancer): a JSON list of
+    # IP addresses or CIDR networks, e.g. ["10.0.0.5", "10.1.0.0/16"]. Only a request
+    # arriving from one of them has its X-Forwarded-For / -Proto / -Host / -Port headers
+    # believed (the client's address, https, the public host name); empty: no one is.
+    trusted_proxies: list[str] = Field(default_factory=list)
     # xAPI: forwarding targets, and the credentials of the local Statements API.
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
     xapi_store_username: str = "xapi"
@@ -84,6 +93,13 @@ class Settings(BaseSettings):
     # before it is told the server is busy.
     evidence_memory_mb: int = 256
     evidence_wait_seconds: float = 20.0
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry.strip(), strict=False)  # ValueError names the entry
+        return [entry.strip() for entry in value]
 
     @field_validator("public_base_url")
     @classmethod

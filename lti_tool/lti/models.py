@@ -226,7 +226,10 @@ class WebSession(Base):
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # absolute: set at sign-in
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # idles out after session_idle_minutes
+    # Without cookies: the hash of the secret shared with the window the session was given to.
+    window_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 Index("ix_lti_enrolment_context_role", Enrolment.context_id, Enrolment.role)

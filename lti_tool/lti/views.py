@@ -26,6 +26,7 @@ from lti_tool.lti.launch import (
     unverified_parts,
 )
 from lti_tool.security import csrf
+from lti_tool.websession import cookie_flags
 
 log = logging.getLogger(__name__)
 bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
@@ -72,8 +73,7 @@ def _rejected(exc: LaunchRejected, locale_hint: str | None = None):
 
 
 def _cookie_kwargs(max_age: int) -> dict:
-    secure = request.is_secure
-    return {"max_age": max_age, "httponly": True, "secure": secure, "samesite": "None" if secure else "Lax", "path": "/lti/"}
+    return {"max_age": max_age, "path": "/lti/", **cookie_flags()}
 
 
 @bp.get("/jwks")
@@ -184,7 +184,7 @@ def launch():
             "activity": identity.resource_link.title if identity.resource_link else "",
         }
     response = redirect(target, 303)
-    response.delete_cookie(STATE_COOKIE + state_param, path="/lti/")
+    response.delete_cookie(STATE_COOKIE + state_param, path="/lti/", **cookie_flags())
     return response
 
 

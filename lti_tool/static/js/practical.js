@@ -35,6 +35,10 @@
   function write(key, value) {
     try { localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* storage full or blocked */ }
   }
+  function go(url) {
+    // A session without cookies goes with its window's secret (window.js).
+    window.location.assign(window.toolWindow ? window.toolWindow.url(url) : url);
+  }
   function field(root, name) {
     var el = root.querySelector('input[name="' + name + '"]');
     return el ? el.value : "";
@@ -75,7 +79,7 @@
             localStorage.removeItem(item.draftKey);
             localStorage.removeItem(item.uuidKey);
             if (form && form.dataset.assessment === String(item.assessment) && data.url) {
-              window.location.assign(data.url);
+              go(data.url);
               return;
             }
             say("sent");
@@ -199,7 +203,7 @@
           if (response.ok) {
             localStorage.removeItem(draftKey);
             localStorage.removeItem(uuidKey);
-            window.location.assign(data.url || window.location.href);
+            go(data.url || window.location.href);
           } else {
             showError(data.message || ("error " + response.status));
           }

@@ -46,8 +46,15 @@ def test_platform_storage_completes_a_launch_without_cookies(live_tool, app, db_
         assert response.status_code == 200 and "/lti/landing" in browser.url
         assert "_s=" in browser.url  # the session travels in links, not in a cookie
         assert written(db_session)["lti_user"] == before["lti_user"] + 1
-        # Links in the tool keep the session without cookies.
-        assert browser.get(browser.url).status_code == 200
+        # The window got its secret with the redirect; the page hands it on to its script.
+        landing = browser.url
+        secret = re.search(r'<meta name="window-secret" content="([^"]+)"', response.text).group(1)
+        assert f"_w={secret}" in landing and "window.js" in response.text
+        assert response.headers["Cache-Control"] == "no-store"
+        # Links in the tool keep the session without cookies, with the window's secret.
+        assert browser.get(landing).status_code == 200
+        # The address alone, without the window's secret, opens no session.
+        assert browser.get(landing.replace(f"_w={secret}", "")).status_code == 401
         browser.close()
 
 
@@ -83,3 +90,14 @@ def test_without_platform_storage_the_tool_offers_a_new_window(platform, live_to
         assert answer.status_code == 200, (window.url, answer.text[:600])
         assert window.url.endswith("/lti/landing")
     browser.close()
+
+
+def test_over_https_the_launch_state_cookie_is_partitioned(platform, app):
+    with Browser() as browser:  # the LMS's login initiation, replayed over https
+        browser.get(platform.launch_url("learner"), stop_at=lambda _method, url: "/lti/login" in url)
+        params = browser.intercepted.params
+    response = app.test_client().post("/lti/login", data=params, base_url="https://127.0.0.1")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "SameSite=None" in cookie and "Path=/lti/" in cookie
+    assert {"Secure", "HttpOnly", "Partitioned"} <= {part.strip().split("=")[0] for part in cookie.split(";")}
