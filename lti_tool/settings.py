@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
     xapi_store_username: str = "xapi"
     xapi_store_password: SecretStr = SecretStr("")
+    # Machine APIs (xAPI statements, HR API): a client address with this many failed
+    # authentications within the window is answered 429 until the window passes.
+    auth_throttle_failures: int = 10
+    auth_throttle_window_seconds: int = 60
     # The course library folder; empty: the bundled content/ folder.
     content_path: Path | None = None
     # Logs: "text" for a terminal, "json" (one object a line, with request ids) for production.
