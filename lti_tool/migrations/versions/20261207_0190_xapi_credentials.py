@@ -3,10 +3,12 @@ failed authentications counted per client address
 
 ``xapi_statement.organisation_id`` and ``xapi_outbox.organisation_id`` are filled from
 the statement's actor: every statement the tool records has an LTI account as its actor
-(``account.homePage`` = the platform's issuer), so its organisation is the one of the
-platforms with that issuer. When platforms of two organisations share an issuer (one LMS
-serving two companies) the statement cannot be told apart and stays NULL: no credential
-reads it (it is still delivered to the LRS targets).
+(``account.homePage`` = the platform's issuer, ``account.name`` = the user's ``sub``), so
+its organisation is the one of the platforms with that issuer. When platforms of two
+organisations share an issuer (one LMS serving two companies) the user is looked up
+(issuer and sub) instead; only when that too is ambiguous, or the actor is no account,
+the statement stays NULL: no credential reads it (it is still delivered to the LRS
+targets).
 
 Revision ID: 20261207_0190
 Revises: 20261207_0150
@@ -26,6 +28,11 @@ depends_on = None
 _OF_ACTOR = (
     "(SELECT min(p.organisation_id) FROM lti_platform AS p"
     " WHERE substr(xapi_statement.actor_key, 1, length(p.issuer) + 9) = 'account|' || p.issuer || '|'"
+    " HAVING count(DISTINCT p.organisation_id) = 1)"
+)
+_OF_USER = (
+    "(SELECT min(p.organisation_id) FROM lti_user AS u JOIN lti_platform AS p ON p.id = u.platform_id"
+    " WHERE xapi_statement.actor_key = 'account|' || p.issuer || '|' || u.sub"
     " HAVING count(DISTINCT p.organisation_id) = 1)"
 )
 
@@ -65,6 +72,7 @@ def upgrade() -> None:
     with op.batch_alter_table("xapi_outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("organisation_id", sa.Integer(), nullable=True))
     op.execute(f"UPDATE xapi_statement SET organisation_id = {_OF_ACTOR}")
+    op.execute(f"UPDATE xapi_statement SET organisation_id = {_OF_USER} WHERE organisation_id IS NULL")
     op.execute("UPDATE xapi_outbox SET organisation_id ="
                " (SELECT s.organisation_id FROM xapi_statement AS s WHERE s.seq = xapi_outbox.seq)")
 
