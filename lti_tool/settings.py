@@ -55,9 +55,10 @@ class Settings(BaseSettings):
     # the tests). The LRS targets are the operator's own and are never restricted.
     allow_private_outbound: bool = False
     session_ttl_seconds: int = 8 * 3600
-    # xAPI: forwarding targets, and the credentials of the local Statements API.
+    # xAPI: forwarding targets. The local Statements API takes per-organisation
+    # credentials (``xapi credentials add``); the former shared password is read only to
+    # warn at start that it opens nothing.
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
-    xapi_store_username: str = "xapi"
     xapi_store_password: SecretStr = SecretStr("")
     # Machine APIs (xAPI statements, HR API): a client address with this many failed
     # authentications within the window is answered 429 until the window passes.
