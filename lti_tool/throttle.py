@@ -56,10 +56,10 @@ def retry_after(scope: str) -> int | None:
 
 
 def failed(scope: str) -> None:
-    """Count a failed authentication of this client (and forget its expired ones)."""
+    """Count a failed authentication of this client (and forget the expired failures of
+    every client, so that addresses tried once do not pile up)."""
     _failures, window = _limits()
     now = utcnow()
     with get_db().sessionmaker.begin() as session:
-        session.execute(delete(AuthFailure).where(AuthFailure.scope == scope, AuthFailure.address == _address(),
-                                                  AuthFailure.at <= now - window))
+        session.execute(delete(AuthFailure).where(AuthFailure.scope == scope, AuthFailure.at <= now - window))
         session.add(AuthFailure(scope=scope, address=_address(), at=now))

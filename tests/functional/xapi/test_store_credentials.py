@@ -129,6 +129,9 @@ def test_failed_authentications_are_throttled_per_address_across_processes(app, 
         later = utcnow() + timedelta(seconds=61)
         monkeypatch.setattr(throttle, "utcnow", lambda: later)
         assert read(clients[0], right, address="203.0.113.7").status_code == 200
+        assert read(clients[0], wrong, address="192.0.2.1").status_code == 401
+        with get_db(app).sessionmaker() as s:  # the expired failures are gone, the new one is kept
+            assert s.scalars(select(throttle.AuthFailure.address)).all() == ["192.0.2.1"]
     finally:
         get_db(other_process).engine.dispose()
 
