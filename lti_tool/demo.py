@@ -105,7 +105,7 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     click.echo(f"  Tool              : {tool_url}/")
     database = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
     click.echo(f"  Database          : {database}")
-    click.echo(f"  xAPI statements   : {tool_url}/xapi/statements   (HTTP Basic, header X-Experience-API-Version: 1.0.3)")
+    click.echo(f"  xAPI statements   : {tool_url}/xapi/statements   (HTTP Basic auth, X-Experience-API-Version)")
     click.echo(f"    key             : {xapi_key}")
     click.echo(f"    secret          : {xapi_secret}")
     click.echo("")

@@ -1,10 +1,11 @@
 """Learning events as xAPI: the one door through which features record statements.
 
 Feature code builds statements with ``xapi.statements`` and calls ``emit(session,
-statements, organisation_id=...)`` inside the transaction that records the event itself; the request
-boundary's commit makes both durable together. The worker (``jobs``) then delivers
-them to every LRS in ``settings.lrs_targets``; with none configured they stay in the
-local store, readable at ``/xapi/statements``.
+statements, organisation_id=...)`` inside the transaction that records the event
+itself; the request boundary's commit makes both durable together. The worker
+(``jobs``) then delivers them to every LRS in ``settings.lrs_targets``; they also stay
+in the local store, readable at ``/xapi/statements`` with a credential of their
+organisation.
 """
 
 from __future__ import annotations

@@ -145,12 +145,14 @@ class Query:
     limit: int = 0
     ascending: bool = False
     after_seq: int | None = None  # the cursor: continue after this statement
-    organisation_id: int | None = None  # whose statements: the reader's organisation
+    organisation_id: int | None = None  # whose statements: the reader's organisation (required)
 
 
 def find(session: Session, q: Query) -> tuple[list[Row], int | None]:
     """A page of the organisation's statements, and the cursor of the next page (None on
     the last page). Voided statements are left out; voiding statements are included."""
+    if q.organisation_id is None:
+        raise ValueError("a query reads the statements of one organisation: set Query.organisation_id")
     limit = MAX_PAGE if q.limit <= 0 else min(q.limit, MAX_PAGE)
     query = select(t.c.seq, t.c.body, t.c.stored).where(t.c.voided.is_(False),
                                                         t.c.organisation_id == q.organisation_id)

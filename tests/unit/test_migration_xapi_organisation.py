@@ -15,7 +15,8 @@ BEFORE = "20261207_0150"
 AT = "2026-03-02 09:00:00"
 ROWS = [
     # the organisation ``default`` (id 1) exists since migration 0090
-    "INSERT INTO organisation (id, slug, name, created_at) VALUES (2, 'acme', 'Acme', :at), (3, 'globex', 'Globex', :at)",
+    "INSERT INTO organisation (id, slug, name, created_at)"
+    " VALUES (2, 'acme', 'Acme', :at), (3, 'globex', 'Globex', :at)",
     # Moodle for the default organisation; one shared Canvas with a client of Acme and one of Globex
     """INSERT INTO lti_platform (id, issuer, client_id, name, auth_login_url, auth_token_url, key_set_url,
        product_family, active, created_at, organisation_id) VALUES

@@ -73,7 +73,8 @@ def printed_xapi_credential(text: str) -> tuple[str, str]:
 
 def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
     tool_port, platform_port = free_port(), free_port()
-    store, headers, previous = f"http://127.0.0.1:{tool_port}/xapi/statements", {"X-Experience-API-Version": "1.0.3"}, None
+    store, previous = f"http://127.0.0.1:{tool_port}/xapi/statements", None
+    headers = {"X-Experience-API-Version": "1.0.3"}
     for run in (1, 2):
         process, head = run_demo(tmp_path, tool_port, platform_port), ""
         try:
