@@ -77,4 +77,5 @@ def test_hr_api_tokens_are_throttled_per_address(app):
         assert call("ast_guessed").status_code == 401
     blocked = call(plain)
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+    assert "429" in client.get("/api/hr/v1/openapi.json").get_json()["paths"]["/employees"]["get"]["responses"]
     assert call(plain, "198.51.100.9").status_code == 200
