@@ -62,8 +62,8 @@ class Settings(BaseSettings):
     xapi_store_password: SecretStr = SecretStr("")
     # Machine APIs (xAPI statements, HR API): a client address with this many failed
     # authentications within the window is answered 429 until the window passes.
-    auth_throttle_failures: int = 10
-    auth_throttle_window_seconds: int = 60
+    auth_throttle_failures: int = Field(default=10, ge=1)
+    auth_throttle_window_seconds: int = Field(default=60, ge=1)
     # The course library folder; empty: the bundled content/ folder.
     content_path: Path | None = None
     # Logs: "text" for a terminal, "json" (one object a line, with request ids) for production.

@@ -8,7 +8,9 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from lti_tool import create_app, events, throttle
@@ -148,3 +150,8 @@ def test_the_throttle_follows_its_settings(settings_overrides):
         assert response.status_code == 429 and int(response.headers["Retry-After"]) <= 5
     finally:
         get_db(app).engine.dispose()
+
+
+def test_a_throttle_that_would_lock_everyone_out_is_refused_at_start(settings_overrides):
+    with pytest.raises(ValidationError, match="auth_throttle_failures"):
+        create_app({**settings_overrides, "auth_throttle_failures": 0})
