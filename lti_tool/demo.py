@@ -25,6 +25,7 @@ import lti_tool
 
 DEMO_CLIENT_ID = "aftersales-demo"
 DEMO_DEPLOYMENT_ID = "1"
+DEMO_XAPI_CREDENTIAL = "demo"  # the xAPI store credential the demo makes at each start
 
 
 def repo_root() -> Path:
@@ -93,6 +94,7 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     platform.register_in_tool(app)
     _place_activities(app, platform, tool_url)
     platform.tool_register_url = _demo_invitation(app, tool_url)
+    xapi_key, xapi_secret = _demo_xapi_credential(app)
     try:
         platform.start()
     except OSError as exc:
@@ -104,6 +106,9 @@ def run_demo(host: str, port: int, platform_port: int, use_gunicorn: bool, worke
     click.echo(f"  Tool              : {tool_url}/")
     database = make_url(settings.resolved_database_url).render_as_string(hide_password=True)
     click.echo(f"  Database          : {database}")
+    click.echo(f"  xAPI statements   : {tool_url}/xapi/statements   (HTTP Basic auth, X-Experience-API-Version)")
+    click.echo(f"    key             : {xapi_key}")
+    click.echo(f"    secret          : {xapi_secret}")
     click.echo("")
     click.echo("  On the platform's page, launch an activity as the seeded learner (张伟), the")
     click.echo("  instructor or HR, or use Deep Linking as the instructor to add content, all")
@@ -155,6 +160,27 @@ def _demo_invitation(app, tool_url: str) -> str:
         audit.record(session, organisation_id=made.organisation_id, action="registration_invite.created",
                      subject=f"invitation {made.id}", actor_label="demo")
     return invites.registration_url(tool_url, token)
+
+
+def _demo_xapi_credential(app) -> tuple[str, str]:
+    """A credential of the default organisation's statements, made anew at each start (the
+    secret is kept only hashed); the one of the previous start is revoked."""
+    from sqlalchemy import select
+
+    from lti_tool import xapi_credentials
+    from lti_tool.db import get_db
+    from lti_tool.lti import organisations
+    from lti_tool.xapi_credentials import XapiCredential
+
+    with get_db(app).sessionmaker.begin() as session:
+        organisation = organisations.get_or_create(session, "default")
+        for old in session.scalars(select(XapiCredential).where(
+                XapiCredential.organisation_id == organisation.id, XapiCredential.name == DEMO_XAPI_CREDENTIAL,
+                XapiCredential.revoked_at.is_(None))):
+            xapi_credentials.revoke(session, old, actor_label="demo")
+        made, secret = xapi_credentials.create(session, organisation_id=organisation.id, name=DEMO_XAPI_CREDENTIAL,
+                                               actor_label="demo")
+        return made.key, secret
 
 
 def _stop_on_signals() -> threading.Event:

@@ -1,14 +1,16 @@
 """Learning events as xAPI: the one door through which features record statements.
 
 Feature code builds statements with ``xapi.statements`` and calls ``emit(session,
-statements)`` inside the transaction that records the event itself; the request
-boundary's commit makes both durable together. The worker (``jobs``) then delivers
-them to every LRS in ``settings.lrs_targets``; with none configured they stay in the
-local store, readable at ``/xapi/statements``.
+statements, organisation_id=...)`` inside the transaction that records the event
+itself; the request boundary's commit makes both durable together. The worker
+(``jobs``) then delivers them to every LRS in ``settings.lrs_targets``; they also stay
+in the local store, readable at ``/xapi/statements`` with a credential of their
+organisation.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import tincan
@@ -23,9 +25,13 @@ from xapi.lrs import Target
 from xapi.statements import CourseContext, LmsContext, Person
 
 XAPI_DRAINER = "xapi-lrs"
+XAPI_SCOPE = "xapi"  # failed authentications at the Statements API are counted under this
+log = logging.getLogger(__name__)
 
-def emit(session: Session, statements: Iterable[tincan.Statement | dict]) -> None:
-    """Record statements in the caller's transaction (flush only, never commit).
+
+def emit(session: Session, statements: Iterable[tincan.Statement | dict], *, organisation_id: int) -> None:
+    """Record statements of one organisation (whose xAPI credentials read them) in the
+    caller's transaction (flush only, never commit).
 
     Each statement is checked against the xAPI 1.0.3 rules first
     (``xapi.validation.InvalidStatement`` names the broken rule); one whose id is
@@ -33,7 +39,7 @@ def emit(session: Session, statements: Iterable[tincan.Statement | dict]) -> Non
     statement may be passed as is."""
     if isinstance(statements, (tincan.Statement, dict)):
         statements = [statements]
-    if outbox.record(session, statements):
+    if outbox.record(session, statements, organisation_id=organisation_id):
         kick(session, XAPI_DRAINER)
 
 
@@ -76,6 +82,7 @@ def drain(app: Flask) -> int:
 
 
 def init_app(app: Flask) -> None:
+    from lti_tool import throttle, xapi_credentials
     from lti_tool.db import session
     from lti_tool.jobs import register_drainer
     from lti_tool.security import csrf
@@ -83,9 +90,15 @@ def init_app(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     targets(app)  # a malformed target fails at start, not in the worker
 
+    if settings.xapi_store_password.get_secret_value():
+        log.warning("AFTERSALES_XAPI_STORE_PASSWORD is set but opens nothing any more: the xAPI Statements API "
+                    "takes per-organisation credentials. Make one with `aftersales-training xapi credentials add "
+                    "--organisation SLUG --name NAME` (or on the HR console) and unset the password.")
+
     def config() -> ApiConfig:
-        return ApiConfig(settings.xapi_store_username, settings.xapi_store_password.get_secret_value(),
-                         settings.public_base_url)
+        return ApiConfig(lambda key, secret: xapi_credentials.authenticate(session(), key, secret),
+                         settings.public_base_url, retry_after=lambda: throttle.retry_after(XAPI_SCOPE),
+                         failed=lambda: throttle.failed(XAPI_SCOPE))
 
     bp = create_blueprint(session, config)
     csrf.exempt(bp)

@@ -16,3 +16,5 @@ from lti_tool.certificates import models as certificates_models  # noqa: F401
 from lti_tool.hr import models as hr_models  # noqa: F401
 from lti_tool.questionnaires import models as questionnaires_models  # noqa: F401
 from lti_tool.audit import models as audit_models  # noqa: F401
+from lti_tool import throttle as throttle_models  # noqa: F401
+from lti_tool import xapi_credentials as xapi_credential_models  # noqa: F401

@@ -69,10 +69,15 @@ class Settings(BaseSettings):
     # arriving from one of them has its X-Forwarded-For / -Proto / -Host / -Port headers
     # believed (the client's address, https, the public host name); empty: no one is.
     trusted_proxies: list[str] = Field(default_factory=list)
-    # xAPI: forwarding targets, and the credentials of the local Statements API.
+    # xAPI: forwarding targets. The local Statements API takes per-organisation
+    # credentials (``xapi credentials add``); the former shared password is read only to
+    # warn at start that it opens nothing.
     lrs_targets: list[LrsTarget] = Field(default_factory=list)
-    xapi_store_username: str = "xapi"
     xapi_store_password: SecretStr = SecretStr("")
+    # Machine APIs (xAPI statements, HR API): a client address with this many failed
+    # authentications within the window is answered 429 until the window passes.
+    auth_throttle_failures: int = Field(default=10, ge=1)
+    auth_throttle_window_seconds: int = Field(default=60, ge=1)
     # The course library folder; empty: the bundled library (content/ of the source tree,
     # shipped in the package as lti_tool/content).
     content_path: Path | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import click
+from sqlalchemy import select
 
 from lti_tool.db import get_db
 
@@ -112,3 +113,69 @@ def _drain(app, max_passes: int = 1000) -> None:
             break
     done = {k: drainer.totals[k] - before[k] for k in before}
     click.echo(f"{done['delivered']} statements delivered, {done['parked']} parked")
+
+
+@xapi.group("credentials", help="Keys and secrets of the local Statements API (/xapi/statements), per organisation.")
+def credentials() -> None:
+    pass
+
+
+@credentials.command("add", help="Make a credential; its key and secret are printed this once.")
+@click.option("--organisation", "slug", required=True, help="Organisation slug: the statements it reads")
+@click.option("--name", required=True, help="What it is for, e.g. the company's LRS")
+def credentials_add(slug: str, name: str) -> None:
+    from lti_tool import xapi_credentials
+    from lti_tool.audit.log import CLI
+    from lti_tool.lti import organisations
+
+    app = _ctx_app()
+    with get_db(app).sessionmaker.begin() as session:
+        organisation = organisations.find(session, slug)
+        if organisation is None:
+            raise click.ClickException(f"no organisation {slug!r}")
+        credential, secret = xapi_credentials.create(session, organisation_id=organisation.id, name=name,
+                                                     actor_label=CLI)
+    url = f"{app.config['SETTINGS'].public_base_url}/xapi/statements"
+    click.echo(f"credential {credential.id} for {organisation.slug}: {credential.name}")
+    click.echo(f"  url:    {url}")
+    click.echo(f"  key:    {credential.key}")
+    click.echo(f"  secret: {secret}")
+    click.echo("The secret is shown this once; HTTP Basic auth: the key as user name, the secret as password.")
+
+
+@credentials.command("list", help="Credentials (never their secrets): id, organisation, key, name, state.")
+@click.option("--organisation", "slug", default=None, help="Only this organisation")
+def credentials_list(slug: str | None) -> None:
+    from lti_tool import xapi_credentials
+    from lti_tool.lti import organisations
+    from lti_tool.lti.models import Organisation
+
+    with get_db(_ctx_app()).sessionmaker() as session:
+        organisation_id = None
+        if slug is not None:
+            organisation = organisations.find(session, slug)
+            if organisation is None:
+                raise click.ClickException(f"no organisation {slug!r}")
+            organisation_id = organisation.id
+        found = xapi_credentials.listed(session, organisation_id)
+        slugs = dict(session.execute(select(Organisation.id, Organisation.slug)).all())
+        if not found:
+            click.echo("no credentials")
+        for c in found:
+            state = f"revoked {_when(c.revoked_at)}" if c.revoked_at else f"last used {_when(c.last_used_at)}"
+            click.echo(f"{c.id}  {slugs.get(c.organisation_id, '?')}  {c.key}  {c.name}  "
+                       f"created {_when(c.created_at)}  {state}")
+
+
+@credentials.command("revoke", help="Revoke a credential: it opens nothing from now on.")
+@click.argument("credential_id", type=int)
+def credentials_revoke(credential_id: int) -> None:
+    from lti_tool import xapi_credentials
+    from lti_tool.audit.log import CLI
+
+    with get_db(_ctx_app()).sessionmaker.begin() as session:
+        credential = session.get(xapi_credentials.XapiCredential, credential_id)
+        if credential is None:
+            raise click.ClickException(f"no credential {credential_id}")
+        xapi_credentials.revoke(session, credential, actor_label=CLI)
+    click.echo(f"credential {credential_id} ({credential.key}) revoked")

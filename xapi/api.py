@@ -7,13 +7,13 @@ page. Not supported, answered 400 with the reason: ``related_agents=true``,
 ``related_activities=true``, ``attachments=true``, ``format=canonical``. Writes are
 not accepted here: statements come from the tool's own events.
 
-HTTP Basic auth with the configured credentials; with no password configured the API
-stays closed (503) instead of open.
+HTTP Basic auth with a credential of one organisation (the application checks it): a
+credential reads only its organisation's statements, a statement of another one is not
+found. A client that fails too often is told to wait (429 with ``Retry-After``).
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,9 +37,13 @@ ANY_PARAMS = {"format", "attachments"}
 
 @dataclass(frozen=True)
 class ApiConfig:
-    username: str
-    password: str
+    # (key, secret) -> the organisation id they open, or None
+    authenticate: Callable[[str | None, str | None], int | None]
     tool_url: str  # the tool's public base URL: the authority of every stored statement
+    # seconds a client must wait after too many failures (None: it may try), and the
+    # record of one failure
+    retry_after: Callable[[], int | None] = lambda: None
+    failed: Callable[[], None] = lambda: None
 
     @property
     def authority(self) -> dict:
@@ -61,22 +65,27 @@ def _json(payload, status: int = 200, headers: dict | None = None) -> Response:
 
 def _error(status: int, message: str, headers: dict | None = None) -> Response:
     return _json({"error": {400: "bad request", 401: "unauthorized", 404: "not found",
-                            405: "method not allowed", 503: "unavailable"}.get(status, "error"),
+                            405: "method not allowed", 429: "too many requests",
+                            503: "unavailable"}.get(status, "error"),
                   "message": message}, status, headers)
 
 
-def _authorized(config: ApiConfig) -> Response | None:
-    if not config.password:
-        return _error(503, "The xAPI Statements API is closed: no password is configured. Set "
-                           "AFTERSALES_XAPI_STORE_PASSWORD (and AFTERSALES_XAPI_STORE_USERNAME) to open it.")
+def _authorized(config: ApiConfig) -> int | Response:
+    """The organisation of the request's credential, or the answer refusing it."""
+    wait = config.retry_after()
+    if wait is not None:
+        return _error(429, f"Too many failed authentications from this address: try again in {wait} s.",
+                      {"Retry-After": str(wait)})
     auth = request.authorization
-    ok = (auth is not None and auth.type == "basic"
-          and hmac.compare_digest((auth.username or "").encode(), config.username.encode())
-          and hmac.compare_digest((auth.password or "").encode(), config.password.encode()))
-    if not ok:
-        return _error(401, "Valid HTTP Basic credentials for the xAPI Statements API are required.",
+    organisation_id = None
+    if auth is not None and auth.type == "basic":
+        organisation_id = config.authenticate(auth.username, auth.password)
+    if organisation_id is None:
+        config.failed()
+        return _error(401, "Valid HTTP Basic credentials for the xAPI Statements API are required: a key and "
+                           "secret of your organisation (HR console, or `aftersales-training xapi credentials add`).",
                       {"WWW-Authenticate": 'Basic realm="xAPI", charset="UTF-8"'})
-    return None
+    return organisation_id
 
 
 def _bool(name: str, allowed_true: bool = True) -> bool:
@@ -180,9 +189,9 @@ def create_blueprint(get_session: Callable[[], Session], get_config: Callable[[]
     @bp.route("/statements", methods=["GET", "HEAD", "POST", "PUT"])
     def statements():
         config = get_config()
-        denied = _authorized(config)
-        if denied is not None:
-            return denied
+        organisation_id = _authorized(config)
+        if isinstance(organisation_id, Response):
+            return organisation_id
         if request.method in ("POST", "PUT"):
             return _error(405, "This statement store is read-only: statements come from the tool's own events.",
                           {"Allow": "GET, HEAD"})
@@ -216,11 +225,13 @@ def create_blueprint(get_session: Callable[[], Session], get_config: Callable[[]
         shape = _ids_only if fmt == "ids" else (lambda x: x)
         session = get_session()
         if query is None:
-            row = store.get(session, request.args[name], voided=name == "voidedStatementId")
+            row = store.get(session, request.args[name], voided=name == "voidedStatementId",
+                            organisation_id=organisation_id)
             if row is None:
                 return _error(404, "no such statement", headers)
             headers["Last-Modified"] = row.stored.strftime("%a, %d %b %Y %H:%M:%S GMT")
             return _json(shape(store.for_output(row, config.authority)), 200, headers)
+        query.organisation_id = organisation_id
         rows, more = store.find(session, query)
         more_url = ""
         if more is not None:

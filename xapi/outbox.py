@@ -52,8 +52,9 @@ d = delivery
 _QUEUE = outbox.insert()
 
 
-def record(session: Session, statements: Iterable[tincan.Statement | dict], *, validate: bool = True) -> int:
-    """Add statements to the local store and the outbox in the caller's transaction
+def record(session: Session, statements: Iterable[tincan.Statement | dict], *, organisation_id: int | None,
+           validate: bool = True) -> int:
+    """Add statements of one organisation to the local store and the outbox in the caller's transaction
     (flush only, never commit). Raises ``InvalidStatement`` for a statement that breaks
     an xAPI rule. A statement id already recorded is skipped. Returns how many were new."""
     items = [store.to_dict(s) for s in statements]
@@ -61,9 +62,10 @@ def record(session: Session, statements: Iterable[tincan.Statement | dict], *, v
         now = utcnow()
         for item in items:
             check(item, now)
-    added = store.append(session, items, utcnow())
+    added = store.append(session, items, utcnow(), organisation_id=organisation_id)
     if added:
-        session.execute(_QUEUE, [{"seq": a.seq, "created_at": utcnow()} for a in added])
+        session.execute(_QUEUE, [{"seq": a.seq, "created_at": utcnow(), "organisation_id": organisation_id}
+                                 for a in added])
     return len(added)
 
 

@@ -79,12 +79,17 @@ statement = Table(
     Column("timestamp", UTCDateTime, nullable=False),
     Column("stored", UTCDateTime, nullable=False),
     Column("body", Text, nullable=False),  # the statement as sent to LRSs (JSON)
+    # The organisation (tenant) whose event it records: the one whose credentials read it.
+    # NULL only for a statement recorded before organisations were kept here and not
+    # traceable to one (readable by no credential).
+    Column("organisation_id", Integer),
 )
 Index("ix_xapi_statement_actor_seq", statement.c.actor_key, statement.c.seq)
 Index("ix_xapi_statement_verb_seq", statement.c.verb_id, statement.c.seq)
 Index("ix_xapi_statement_activity_seq", statement.c.activity_id, statement.c.seq)
 Index("ix_xapi_statement_registration_seq", statement.c.registration, statement.c.seq)
 Index("ix_xapi_statement_stored", statement.c.stored)
+Index("ix_xapi_statement_organisation_seq", statement.c.organisation_id, statement.c.seq)
 
 outbox = Table(
     "xapi_outbox",
@@ -92,6 +97,7 @@ outbox = Table(
     Column("seq", SeqType, ForeignKey("xapi_statement.seq", ondelete="CASCADE"), primary_key=True,
            autoincrement=False),
     Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("organisation_id", Integer),  # the statement's organisation
 )
 
 delivery = Table(

@@ -55,7 +55,7 @@ def actor_key(agent: dict) -> str:
     return "group|" + ";".join(members)
 
 
-def row_values(data: dict, stored: datetime) -> dict[str, Any]:
+def row_values(data: dict, stored: datetime, organisation_id: int | None = None) -> dict[str, Any]:
     obj = data["object"]
     object_type = obj.get("objectType", "Activity")
     return {
@@ -69,6 +69,7 @@ def row_values(data: dict, stored: datetime) -> dict[str, Any]:
         "timestamp": parse_timestamp(data.get("timestamp")) or stored,
         "stored": stored,
         "body": dumps(data),
+        "organisation_id": organisation_id,
     }
 
 
@@ -93,10 +94,11 @@ class Added:
     actor_key: str
 
 
-def append(session: Session, statements: Iterable[dict], stored: datetime) -> list[Added]:
-    """Insert statements in the caller's transaction; an id already stored is skipped
-    (a resend of the same event). Returns what was new."""
-    rows = [row_values(s, stored) for s in statements]
+def append(session: Session, statements: Iterable[dict], stored: datetime, *,
+           organisation_id: int | None) -> list[Added]:
+    """Insert statements of one organisation in the caller's transaction; an id already
+    stored is skipped (a resend of the same event). Returns what was new."""
+    rows = [row_values(s, stored, organisation_id) for s in statements]
     if not rows:
         return []
     dialect = session.get_bind().dialect.name
@@ -123,11 +125,12 @@ def for_output(row: Row, authority: dict | None) -> dict:
     return data
 
 
-def get(session: Session, statement_id: str, *, voided: bool) -> Row | None:
-    """The statement with this id: ``voided=True`` finds it only if it was voided,
-    ``voided=False`` only if it was not (xAPI 1.0.3 Communication §2.1.4)."""
+def get(session: Session, statement_id: str, *, voided: bool, organisation_id: int) -> Row | None:
+    """The statement with this id, of this organisation: ``voided=True`` finds it only if
+    it was voided, ``voided=False`` only if it was not (xAPI 1.0.3 Communication §2.1.4)."""
     return session.execute(
-        select(t.c.seq, t.c.body, t.c.stored).where(t.c.id == statement_id.lower(), t.c.voided.is_(voided))
+        select(t.c.seq, t.c.body, t.c.stored).where(t.c.id == statement_id.lower(), t.c.voided.is_(voided),
+                                                    t.c.organisation_id == organisation_id)
     ).first()
 
 
@@ -142,13 +145,17 @@ class Query:
     limit: int = 0
     ascending: bool = False
     after_seq: int | None = None  # the cursor: continue after this statement
+    organisation_id: int | None = None  # whose statements: the reader's organisation (required)
 
 
 def find(session: Session, q: Query) -> tuple[list[Row], int | None]:
-    """A page of statements, and the cursor of the next page (None on the last page).
-    Voided statements are left out; voiding statements are included."""
+    """A page of the organisation's statements, and the cursor of the next page (None on
+    the last page). Voided statements are left out; voiding statements are included."""
+    if q.organisation_id is None:
+        raise ValueError("a query reads the statements of one organisation: set Query.organisation_id")
     limit = MAX_PAGE if q.limit <= 0 else min(q.limit, MAX_PAGE)
-    query = select(t.c.seq, t.c.body, t.c.stored).where(t.c.voided.is_(False))
+    query = select(t.c.seq, t.c.body, t.c.stored).where(t.c.voided.is_(False),
+                                                        t.c.organisation_id == q.organisation_id)
     for column, value in ((t.c.actor_key, q.agent_key), (t.c.verb_id, q.verb), (t.c.activity_id, q.activity),
                           (t.c.registration, q.registration)):
         if value is not None:

@@ -250,7 +250,7 @@ def _emit_earned(session: Session, certificate: Certificate, user: User, version
     statement = build("certificate-earned", ctx, events.actor(platform.issuer, user.sub, user.name or None),
                       title=dict(certificate.course_title), number=certificate.number,
                       verification_url=verify_url(certificate.code), timestamp=certificate.issued_at)
-    events.emit(session, [statement])
+    events.emit(session, [statement], organisation_id=platform.organisation_id)
 
 
 def revoke(session: Session, certificate: Certificate, *, reason: str, actor_user_id: int | None,

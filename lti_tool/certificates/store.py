@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lti_tool.certificates import pdf
 from lti_tool.certificates.models import Certificate, CertificateEvent, CertificatePdf
 from lti_tool.certificates.services import verify_url
-from lti_tool.db import get_db, utcnow
+from lti_tool.db import get_db, insert_once, utcnow
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -39,14 +39,20 @@ def _faces(session: Session, certificates: list[Certificate], base_url: str) -> 
     return [face(c, base_url, numbers.get(c.replaces_id)) for c in certificates]
 
 
-def _keep(session: Session, certificate: Certificate, data: bytes) -> CertificatePdf:
-    stored = CertificatePdf(certificate_id=certificate.id, data=data, sha256=hashlib.sha256(data).hexdigest(),
-                            rendered_at=utcnow())
-    session.add(stored)
-    session.add(CertificateEvent(certificate_id=certificate.id, action="rendered", details={"sha256": stored.sha256,
-                                                                                             "bytes": len(data)}))
-    certificate.render_error = ""
-    return stored
+def _keep(session: Session, certificate: Certificate, data: bytes) -> bytes:
+    """Keep ``data`` unless another transaction (a download, a worker) kept this PDF
+    first: then its bytes are the certificate's, and are returned instead."""
+    values = {"certificate_id": certificate.id, "data": data, "sha256": hashlib.sha256(data).hexdigest(),
+              "rendered_at": utcnow()}
+    if not insert_once(session, CertificatePdf, values, ["certificate_id"]):
+        # ON CONFLICT waited for the other transaction to commit, so its row is visible now
+        return session.scalars(select(CertificatePdf.data)
+                               .where(CertificatePdf.certificate_id == certificate.id)).one()
+    session.add(CertificateEvent(certificate_id=certificate.id, action="rendered",
+                                 details={"sha256": values["sha256"], "bytes": len(data)}))
+    if certificate.render_error:
+        certificate.render_error = ""
+    return data
 
 
 def _failed(session: Session, certificate: Certificate, error: str) -> None:
@@ -75,8 +81,7 @@ def render_batch(session: Session, certificates: list[Certificate], base_url: st
                 _failed(session, certificate, str(exc))
     kept = {}
     for certificate, data in pairs:
-        _keep(session, certificate, data)
-        kept[certificate.id] = data
+        kept[certificate.id] = _keep(session, certificate, data)
     session.flush()
     return kept
 

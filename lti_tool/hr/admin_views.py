@@ -1,5 +1,5 @@
 """HR's background exports (progress, download), the roster import (dry run, then
-apply) and API tokens."""
+apply), API tokens and xAPI store credentials."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from lti_tool import auth, db
+from lti_tool import auth, db, xapi_credentials
 from lti_tool.audit.actor import audited
 from lti_tool.errors import UserError
 from lti_tool.hr import bp, exports, roster, tokens
@@ -162,3 +162,34 @@ def api_token_revoke(token_id: int):
         audited("hr_token.revoked", f"API token {token.name} ({token.prefix}…)", token_id=token.id)
     flash(_("Token %(name)s revoked.", name=token.name), "success")
     return redirect(url_for("hr.api_tokens"), 303)
+
+
+# -- xAPI store credentials -----------------------------------------------------------
+
+
+@bp.route("/xapi-credentials", methods=["GET", "POST"])
+@hr_only
+def xapi_credentials_page():
+    actor = auth.current_actor()
+    secret = made = None
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()
+        if not name:
+            raise UserError(_("Name the credential after the system that will use it."), 422)
+        made, secret = xapi_credentials.create(db.session(), organisation_id=actor.organisation_id, name=name,
+                                               user_id=actor.user_id, actor_label=actor.user.name or "")
+    return render_template("hr/xapi_credentials.html", made=made, secret=secret,
+                           credentials=xapi_credentials.listed(db.session(), actor.organisation_id),
+                           store_url=current_app.config["SETTINGS"].public_base_url + url_for("xapi.statements"))
+
+
+@bp.route("/xapi-credentials/<int:credential_id>/revoke", methods=["POST"])
+@hr_only
+def xapi_credential_revoke(credential_id: int):
+    actor = auth.current_actor()
+    credential = db.session().get(xapi_credentials.XapiCredential, credential_id)
+    if credential is None or credential.organisation_id != actor.organisation_id:
+        abort(404)
+    xapi_credentials.revoke(db.session(), credential, user_id=actor.user_id, actor_label=actor.user.name or "")
+    flash(_("Credential %(name)s revoked.", name=credential.name), "success")
+    return redirect(url_for("hr.xapi_credentials_page"), 303)

@@ -8,19 +8,20 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from lti_tool import db
+from lti_tool import db, throttle
 from lti_tool.hr import openapi, queries, tokens
 from lti_tool.lti.organisations import platform_ids
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
 bp = Blueprint("hr_api", __name__, url_prefix="/api/hr/v1")
+SCOPE = "hr-api"  # failed token checks are counted under this
 MAX_PER_PAGE = 200
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.retry_after = status, message, retry_after
 
 
 @bp.errorhandler(ApiError)
@@ -29,14 +30,20 @@ def _api_error(error: ApiError):
     response.status_code = error.status
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="aftersales-training"'
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
 def _organisation_id() -> int:
+    wait = throttle.retry_after(SCOPE)
+    if wait is not None:
+        raise ApiError(429, f"too many failed authentications from this address: try again in {wait} s", wait)
     header = request.headers.get("Authorization", "")
     plain = header[7:].strip() if header.lower().startswith("bearer ") else ""
     token = tokens.authenticate(db.session(), plain)
     if token is None:
+        throttle.failed(SCOPE)
         raise ApiError(401, "a valid bearer token is required")
     return token.organisation_id
 

@@ -22,13 +22,18 @@ def _page_of(ref: str) -> dict:
         "pages": {"type": "integer"}}}
 
 
+def _error(description: str, **extra) -> dict:
+    return {"description": description, **extra,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
 def _get(summary: str, params: list, ref: str) -> dict:
     return {"get": {"summary": summary, "parameters": params, "security": [{"bearer": []}], "responses": {
         "200": {"description": "One page", "content": {"application/json": {"schema": _page_of(ref)}}},
-        "400": {"description": "A bad parameter", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Error"}}}},
-        "401": {"description": "No valid token", "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Error"}}}}}}}
+        "400": _error("A bad parameter"),
+        "401": _error("No valid token"),
+        "429": _error("Too many failed authentications from this address: wait Retry-After seconds",
+                      headers={"Retry-After": {"schema": {"type": "integer"}}})}}}
 
 
 STRING_OR_NULL = {"type": ["string", "null"]}

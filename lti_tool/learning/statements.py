@@ -47,7 +47,7 @@ def lesson_opened(session: Session, user: User, context: Context, version: Cours
     statements = [build("lesson-experienced", ctx, _person(user), item, timestamp=at)]
     if completed:
         statements.append(build("lesson-progressed", ctx, _person(user), item, progress=100, timestamp=at))
-    events.emit(session, statements)
+    events.emit(session, statements, organisation_id=user.platform.organisation_id)
 
 
 def lesson_progressed(session: Session, user: User, context: Context, version: CourseVersion, lesson: dict,
@@ -55,7 +55,8 @@ def lesson_progressed(session: Session, user: User, context: Context, version: C
     registration = enrolment_registration(user.platform_id, user.sub, context.lms_context_id)
     ctx = course_ctx(user, context, version, registration)
     item = Item(lesson["id"], dict(lesson["title"]))
-    events.emit(session, [build("lesson-progressed", ctx, _person(user), item, progress=progress, timestamp=at)])
+    events.emit(session, [build("lesson-progressed", ctx, _person(user), item, progress=progress, timestamp=at)],
+                organisation_id=user.platform.organisation_id)
 
 
 def _quiz_ctx(attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef):
@@ -65,7 +66,8 @@ def _quiz_ctx(attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef):
 
 def attempt_started(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef) -> None:
     ctx, item = _quiz_ctx(attempt, version, quiz)
-    events.emit(session, [build("quiz-attempted", ctx, _person(attempt.user), item, timestamp=attempt.started_at)])
+    events.emit(session, [build("quiz-attempted", ctx, _person(attempt.user), item, timestamp=attempt.started_at)],
+                organisation_id=attempt.user.platform.organisation_id)
 
 
 def answered(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef,
@@ -84,7 +86,7 @@ def answered(session: Session, attempt: QuizAttempt, version: CourseVersion, qui
             success=mark.correct if graded else None,
             score=Score(mark.points, mark.max_points) if graded and mark.max_points > 0 else None,
         ))
-    events.emit(session, out)
+    events.emit(session, out, organisation_id=attempt.user.platform.organisation_id)
 
 
 def attempt_graded(session: Session, attempt: QuizAttempt, version: CourseVersion, quiz: QuizDef) -> None:
@@ -97,4 +99,4 @@ def attempt_graded(session: Session, attempt: QuizAttempt, version: CourseVersio
     events.emit(session, [
         build("attempt-completed", ctx, _person(attempt.user), item, score=score, timestamp=at, duration=duration),
         build(kind, ctx, _person(attempt.user), item, score=score, timestamp=at, duration=duration),
-    ])
+    ], organisation_id=attempt.user.platform.organisation_id)

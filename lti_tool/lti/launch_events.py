@@ -52,7 +52,7 @@ def record_launched(valid: ValidLaunch, identity: LaunchIdentity) -> None:
         launch_id=str(uuid.uuid5(NAMESPACE, f"launch:{valid.platform.id}:{valid.claims['nonce']}")),
         timestamp=valid.state.used_at,
     )
-    events.emit(db.session(), [statement])
+    events.emit(db.session(), [statement], organisation_id=valid.platform.organisation_id)
 
 
 def init_app(app: Flask) -> None:

@@ -82,7 +82,7 @@ def publish(session: Session, assessment: Assessment, task: TaskRef, result: Tas
         build("practical-scored", ctx, learner_person, item, **common),
         build("practical-passed" if result.passed else "practical-failed", ctx, learner_person, item, **common),
     ]
-    events.emit(session, statements)
+    events.emit(session, statements, organisation_id=platform.organisation_id)
     assessment.statement_ids = [str(s.id) for s in statements]
     record_result(
         session, user_id=learner.id, platform_id=platform.id, context_id=context.id, course_id=task.course_id,
@@ -96,7 +96,7 @@ def publish(session: Session, assessment: Assessment, task: TaskRef, result: Tas
 def retract(session: Session, assessment: Assessment, corrector: User) -> None:
     """Void the statements of the version a correction replaces."""
     context = session.get(Context, assessment.context_id)
-    issuer = context.deployment.platform.issuer
+    platform = context.deployment.platform
     now = utcnow()
-    events.emit(session, [build("voided", person(corrector, issuer), sid, timestamp=now)
-                          for sid in assessment.statement_ids or []])
+    events.emit(session, [build("voided", person(corrector, platform.issuer), sid, timestamp=now)
+                          for sid in assessment.statement_ids or []], organisation_id=platform.organisation_id)

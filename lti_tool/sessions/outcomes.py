@@ -58,7 +58,7 @@ def publish(session: Session, class_session: ClassSession, row: Attendance, lear
         checked_in_at=row.checked_in_at,
         duration=(class_session.ends_at - class_session.starts_at) if row.status in ATTENDED else None,
     )
-    events.emit(session, statements + [attended])
+    events.emit(session, statements + [attended], organisation_id=platform.organisation_id)
     row.statement_id = str(attended.id)
     _record(session, class_session, row, learner, platform.id, titles, version)
 

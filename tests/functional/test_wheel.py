@@ -37,9 +37,9 @@ pytestmark = [pytest.mark.wheel, pytest.mark.postgres]
 COURSE, QUIZ = "wheel-course", "wheel-quiz"
 
 
-def xapi_auth(env: dict) -> tuple[str, str]:
-    """Credentials of the local Statements API: the store's basic-auth settings."""
-    return env.get("AFTERSALES_XAPI_STORE_USERNAME", "xapi"), env["AFTERSALES_XAPI_STORE_PASSWORD"]
+def xapi_auth(made: str) -> tuple[str, str]:
+    """The key and secret that ``xapi credentials add`` printed."""
+    return (re.search(r"key: +(\S+)", made).group(1), re.search(r"secret: +(\S+)", made).group(1))
 
 
 class Site:
@@ -131,7 +131,6 @@ def test_the_wheel_installed_elsewhere_runs_every_feature(tmp_path, database, br
         "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32),
         "AFTERSALES_INSTANCE_PATH": str(site_folder / "shared"),
         "AFTERSALES_CONTENT_PATH": str(site_folder / "library"),
-        "AFTERSALES_XAPI_STORE_PASSWORD": secrets.token_urlsafe(16),
         "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true",  # the test LMS is on 127.0.0.1
         "AFTERSALES_JOBS_SWEEP_SECONDS": "0.5",
     })
@@ -208,9 +207,13 @@ def test_the_wheel_installed_elsewhere_runs_every_feature(tmp_path, database, br
         names = zipfile.ZipFile(io.BytesIO(download.content)).namelist()
         assert "manifest.csv" in names and any(name.endswith(".pdf") for name in names)
 
-        # The xAPI statements of the attempt, built by the worker, read back from the local store.
+        # The xAPI statements of the attempt, built by the worker, read back from the local store
+        # with the organisation's own credential.
+        auth = xapi_auth(site.run(site.cli, "xapi", "credentials", "add", "--organisation", "acme",
+                                  "--name", "Company LRS"))
+
         def passed() -> list[dict]:
-            answer = requests.get(f"{base}/xapi/statements", auth=xapi_auth(site.env), timeout=10,
+            answer = requests.get(f"{base}/xapi/statements", auth=auth, timeout=10,
                                   params={"verb": "http://adlnet.gov/expapi/verbs/passed"},
                                   headers={"X-Experience-API-Version": "1.0.3"})
             assert answer.status_code == 200, answer.text[:300]

@@ -6,7 +6,8 @@ import requests
 
 from tests.functional.hr.conftest import complete
 
-HR_PAGES = ["/hr/", "/hr/employees", "/hr/certificates", "/hr/roster", "/hr/tokens", "/records/runs/"]
+HR_PAGES = ["/hr/", "/hr/employees", "/hr/certificates", "/hr/roster", "/hr/tokens", "/hr/xapi-credentials",
+            "/records/runs/"]
 
 
 def test_learners_and_trainers_are_refused_every_hr_page(people, platform, app):
@@ -18,7 +19,8 @@ def test_learners_and_trainers_are_refused_every_hr_page(people, platform, app):
         if path != "/records/runs/":
             assert instructor.session.get(base + path, timeout=15).status_code == 403, path
     assert requests.get(base + "/hr/", timeout=15).status_code == 401  # no session at all
-    for path in ("/hr/exports", "/hr/roster/apply", "/hr/tokens"):
+    for path in ("/hr/exports", "/hr/roster/apply", "/hr/tokens", "/hr/xapi-credentials",
+                 "/hr/xapi-credentials/1/revoke"):
         assert learner.session.post(base + path, timeout=15, data={}).status_code in (400, 403), path
 
 

@@ -31,6 +31,7 @@ from tests.support.ralph import ralph  # noqa: F401  (the session's Ralph LRS)
 from tests.support.redis import RedisServer
 from tests.support.waiting import wait_for
 from tests.unit.xapi.samples import LESSON, course_context
+from tests.support.xapi_store import default_org
 from xapi import admin, schema, statements
 from xapi.statements import Item, Person
 
@@ -175,7 +176,7 @@ def record_work(app, lms, pairs, *, statements_count: int = STATEMENTS, start: i
         events.emit(s, [statements.lesson_experienced(ctx, Person(lms.issuer, f"learner-{i % 7}"),
                                                      Item(f"lesson-{start + i}", LESSON.title),
                                                      timestamp=when + timedelta(seconds=start + i))
-                        for i in range(statements_count)])
+                        for i in range(statements_count)], organisation_id=default_org(s))
 
 
 def backlog(app) -> tuple[int, int]:

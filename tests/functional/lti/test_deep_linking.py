@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lti_tool.lti.models import ResourceLink
 from tests.support.browser import Browser
+from tests.support.xapi_store import default_org
 
 QUIZ = "quiz:fault-diagnosis-repair/final-exam"
 PRACTICAL = "practical:fault-diagnosis-repair/diagnosis-repair-assessment"
@@ -86,7 +87,7 @@ def test_launching_a_placed_item_records_a_launched_statement(platform, browser,
     with Browser() as learner:
         platform.launch(learner, user="learner", resource_link=placed.id)
         platform.launch(learner, user="learner", resource_link=placed.id)
-    rows, _ = store.find(db_session, store.Query(verb=Verb.LAUNCHED.value))
+    rows, _ = store.find(db_session, store.Query(verb=Verb.LAUNCHED.value, organisation_id=default_org(db_session)))
     launched = [json.loads(row.body) if isinstance(row.body, str) else row.body for row in rows]
     assert len(launched) == 2  # one per launch
     statement = launched[0]

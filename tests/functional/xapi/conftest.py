@@ -18,9 +18,6 @@ from xapi import outbox, statements
 from xapi.statements import Item, Person
 from xapi.lrs import Target
 
-STORE_PASSWORD = "store-secret-for-tests"
-
-
 @pytest.fixture
 def ralph_user(ralph):
     return ralph.new_user()
@@ -34,7 +31,7 @@ def lrs_targets() -> list[dict]:
 
 @pytest.fixture
 def settings_overrides(settings_overrides, lrs_targets):
-    return {**settings_overrides, "lrs_targets": lrs_targets, "xapi_store_password": STORE_PASSWORD}
+    return {**settings_overrides, "lrs_targets": lrs_targets}
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from lti_tool import events
 from lti_tool.cli import AppContext, main
 from lti_tool.db import get_db
 from tests.functional.xapi.conftest import lesson_events
+from tests.support.xapi_store import default_org
 
 pytestmark = pytest.mark.lrs  # Ralph: a real LRS process, or its models
 
@@ -30,7 +31,8 @@ def run(app, *args):
 
 def test_status_drain_retry_and_replay(app, ralph, ralph_user, stub_lrs):
     with get_db(app).sessionmaker.begin() as s:
-        events.emit(s, lesson_events(events.activity_base(app), learners=1, per_learner=5))
+        events.emit(s, lesson_events(events.activity_base(app), learners=1, per_learner=5),
+                    organisation_id=default_org(s))
     assert "statements stored: 5" in run(app, "status")
     assert "5 statements delivered, 5 parked" in run(app, "drain")
     assert len(ralph.stored_ids(ralph_user)) == 5

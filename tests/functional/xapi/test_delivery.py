@@ -14,6 +14,7 @@ from lti_tool import events
 from lti_tool.db import get_db
 from tests.functional.xapi.conftest import drain_until_done, lesson_events, ralph_target
 from tests.unit.xapi.samples import samples
+from tests.support.xapi_store import default_org
 from xapi import admin, schema
 from xapi.lrs import Target, same_statement
 from xapi.outbox import record
@@ -27,9 +28,9 @@ LRS_ASSIGNED = {"stored", "authority", "version"}
 def emit(app, statements, **options) -> list[str]:
     with get_db(app).sessionmaker.begin() as s:
         if options:
-            record(s, statements, **options)
+            record(s, statements, organisation_id=default_org(s), **options)
         else:
-            events.emit(s, statements)
+            events.emit(s, statements, organisation_id=default_org(s))
     return [str(to_dict(x)["id"]) for x in statements]
 
 

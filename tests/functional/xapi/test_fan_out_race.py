@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from lti_tool import events
 from lti_tool.db import get_db
 from tests.functional.xapi.conftest import lesson_events
+from tests.support.xapi_store import default_org
 from xapi import outbox, schema
 from xapi.lrs import Target
 
@@ -26,13 +27,13 @@ def test_a_statement_committed_during_the_fan_out_keeps_its_delivery(app):
     first, late, last = lesson_events(events.activity_base(app), learners=3, per_learner=1)
     sessions = get_db(app).sessionmaker
     with sessions.begin() as s:
-        events.emit(s, [first])
+        events.emit(s, [first], organisation_id=default_org(s))
     slow = sessions()
     slow.begin()
-    events.emit(slow, [late])  # its seq is taken now; the commit comes later
+    events.emit(slow, [late], organisation_id=default_org(slow))  # its seq is taken now; the commit comes later
     slow.flush()
     with sessions.begin() as s:
-        events.emit(s, [last])
+        events.emit(s, [last], organisation_id=default_org(s))
 
     drainer = outbox.Drainer(sessions, [Target(name="lrs", endpoint="http://127.0.0.1:9/xAPI/")])
     engine = get_db(app).engine

@@ -14,6 +14,7 @@ from lti_tool.db import get_db, utcnow
 from lti_tool.jobs import drainers, run_once
 from lti_tool.lti.models import WebSession
 from tests.unit.xapi.samples import samples
+from tests.support.xapi_store import default_org
 from xapi import admin, schema
 from xapi.store import to_dict
 from xapi.validation import InvalidStatement
@@ -34,12 +35,12 @@ def test_statements_commit_with_their_event_and_roll_back_with_it(app):
     statement = samples(events.activity_base(app))["attempt-passed"]
     with get_db(app).sessionmaker() as s:
         s.add(some_event("a"))
-        events.emit(s, [statement])
+        events.emit(s, [statement], organisation_id=default_org(s))
         s.rollback()
     assert counts(app) == (0, 0, 0)
     with get_db(app).sessionmaker() as s:
         s.add(some_event("b"))
-        events.emit(s, [statement])
+        events.emit(s, [statement], organisation_id=default_org(s))
         s.commit()
     with get_db(app).sessionmaker() as s:
         assert s.scalar(select(func.count()).select_from(WebSession)) == 1
@@ -49,15 +50,15 @@ def test_statements_commit_with_their_event_and_roll_back_with_it(app):
 def test_a_single_statement_may_be_emitted_as_is(app):
     statement = samples(events.activity_base(app))["quiz-attempted"]
     with get_db(app).sessionmaker.begin() as s:
-        events.emit(s, statement)
-        events.emit(s, to_dict(statement))  # the same statement as a dict: skipped
+        events.emit(s, statement, organisation_id=default_org(s))
+        events.emit(s, to_dict(statement), organisation_id=default_org(s))  # the same statement as a dict: skipped
     assert counts(app) == (1, 1, 0)
 
 
 def test_emit_only_flushes_the_caller_decides_to_commit(app):
     statement = samples(events.activity_base(app))["lesson-progressed"]
     session = get_db(app).sessionmaker()
-    events.emit(session, [statement])
+    events.emit(session, [statement], organisation_id=default_org(session))
     assert counts(app) == (0, 0, 0)  # another connection sees nothing yet
     session.commit()
     session.close()
@@ -68,7 +69,7 @@ def test_the_same_statement_twice_is_recorded_once(app):
     all_kinds = list(samples(events.activity_base(app)).values())
     for _ in range(2):
         with get_db(app).sessionmaker.begin() as s:
-            events.emit(s, all_kinds + all_kinds[:3])
+            events.emit(s, all_kinds + all_kinds[:3], organisation_id=default_org(s))
     assert counts(app)[:2] == (len(all_kinds), len(all_kinds))
 
 
@@ -78,7 +79,7 @@ def test_a_statement_that_breaks_a_rule_is_refused_and_nothing_is_written(app):
     broken["result"]["score"]["raw"] = 25
     with get_db(app).sessionmaker() as s:
         with pytest.raises(InvalidStatement, match=r"xAPI 1\.0\.3 §2\.4\.5\.1"):
-            events.emit(s, [broken])
+            events.emit(s, [broken], organisation_id=default_org(s))
         s.rollback()
     assert counts(app) == (0, 0, 0)
 
@@ -89,9 +90,10 @@ def test_voiding_marks_the_voided_statement(app):
 
     original = samples(events.activity_base(app))["session-attended/late"]
     with get_db(app).sessionmaker.begin() as s:
-        events.emit(s, [original])
+        events.emit(s, [original], organisation_id=default_org(s))
     with get_db(app).sessionmaker.begin() as s:
-        events.emit(s, [voided(TRAINER, original.id, timestamp=WHEN + timedelta(hours=1))])
+        events.emit(s, [voided(TRAINER, original.id, timestamp=WHEN + timedelta(hours=1))],
+                    organisation_id=default_org(s))
     with get_db(app).sessionmaker() as s:
         rows = dict(s.execute(select(schema.statement.c.id, schema.statement.c.voided)).all())
     assert rows[str(original.id)] is True and list(rows.values()).count(False) == 1
@@ -102,7 +104,7 @@ def test_without_an_lrs_the_worker_keeps_statements_in_the_local_store(app):
     the statements stay readable locally."""
     assert "xapi-lrs" in drainers()
     with get_db(app).sessionmaker.begin() as s:
-        events.emit(s, list(samples(events.activity_base(app)).values()))
+        events.emit(s, list(samples(events.activity_base(app)).values()), organisation_id=default_org(s))
     stored = counts(app)[0]
     assert run_once(app)["xapi-lrs"] == stored
     assert counts(app) == (stored, 0, 0)
@@ -122,7 +124,7 @@ def test_in_a_request_statements_commit_at_the_request_boundary_only_on_success(
         from flask import request
 
         db.session().add(some_event("c" + request.args["n"]))
-        events.emit(db.session(), [statement])
+        events.emit(db.session(), [statement], organisation_id=default_org(db.session()))
         return ("refused", 409) if request.args.get("fail") else ("ok", 200)
 
     app.add_url_rule("/test-only/certify", "test_certify", certify, methods=["GET"])

@@ -93,13 +93,35 @@ def stop(process: subprocess.Popen) -> str:
     return out
 
 
+def banner(process: subprocess.Popen) -> str:
+    """What the demo printed before serving (read while it runs)."""
+    lines = []
+    while not lines or "Ctrl+C stops both" not in lines[-1]:
+        line = process.stdout.readline()
+        assert line, "".join(lines)
+        lines.append(line)
+    return "".join(lines)
+
+
+def printed_xapi_credential(text: str) -> tuple[str, str]:
+    found = dict(re.findall(r"^ +(key|secret) +: (\S+)$", text, re.M))
+    return found["key"], found["secret"]
+
+
 def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
     tool_port, platform_port = free_port(), free_port()
+    store, previous = f"http://127.0.0.1:{tool_port}/xapi/statements", None
+    headers = {"X-Experience-API-Version": "1.0.3"}
     for run in (1, 2):
-        process = run_demo(tmp_path, tool_port, platform_port)
+        process, head = run_demo(tmp_path, tool_port, platform_port), ""
         try:
             wait_for(f"http://127.0.0.1:{platform_port}/", process)
             wait_for(f"http://127.0.0.1:{tool_port}/lti/jwks", process)
+            head = banner(process)
+            assert store in head
+            xapi_auth = printed_xapi_credential(head)
+            if previous:  # the previous start's credential was revoked
+                assert requests.get(store, headers=headers, auth=previous, timeout=10).status_code == 401
             with Browser() as browser:
                 browser.get(f"http://127.0.0.1:{platform_port}/")
                 launches = [link["href"] for link in browser.page.links if "/view/" in link["href"]]
@@ -115,8 +137,14 @@ def test_the_demo_runs_twice_and_launches_the_seeded_users(tmp_path):
                     registered = browser.get(f"http://127.0.0.1:{platform_port}/dynreg/start",
                                              params={"tool_url": offered, "mode": "redirect"})
                     assert registered.status_code == 200 and "org.imsglobal.lti.close" in registered.text
+            # the printed credential opens the store; the same key with another secret does not
+            read = requests.get(store, headers=headers, auth=xapi_auth, timeout=10)
+            assert read.status_code == 200 and "statements" in read.json(), read.text
+            forged = (xapi_auth[0], xapi_auth[1][:-1])
+            assert requests.get(store, headers=headers, auth=forged, timeout=10).status_code == 401
+            previous = xapi_auth
         finally:
-            out = stop(process)
+            out = head + stop(process)
         assert f"http://127.0.0.1:{platform_port}/" in out and "demo stopped" in out
     env = {k: v for k, v in os.environ.items() if not k.startswith("AFTERSALES_")}
     listed = subprocess.run([sys.executable, "-m", "lti_tool.cli", "platform", "list"], cwd=tmp_path, text=True,
