@@ -181,7 +181,7 @@ def main() -> int:
                "AFTERSALES_BROKER_URL": redis_server.url, "AFTERSALES_PUBLIC_BASE_URL": tool_url,
                "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32), "AFTERSALES_INSTANCE_PATH": str(tmp / "instance"),
                "AFTERSALES_CONTENT_PATH": str(tmp / "library"), "AFTERSALES_LOG_FORMAT": "json",
-               "AFTERSALES_LOG_LEVEL": "WARNING",
+               "AFTERSALES_LOG_LEVEL": "WARNING", "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true",  # the LMS on 127.0.0.1
                "AFTERSALES_LRS_TARGETS": json.dumps([ralph.target_settings(lrs_user)])}
         subprocess.run([str(CLI), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
 
