@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
 from lti_tool.learning import statements
-from lti_tool.learning.attempts import Learner
+from lti_tool.learning.attempts import Learner, people
 from lti_tool.learning.course_grade import publish_course_grade
 from lti_tool.learning.models import COMPLETED, IN_PROGRESS, LessonProgress
-from lti_tool.lti.models import Context, User
+from lti_tool.lti.models import User
 from lti_tool.records.services import record_result
 
 
@@ -60,20 +60,21 @@ def _row(session: Session, learner: Learner, version: CourseVersion, lesson_id: 
 
 
 def open_lesson(session: Session, learner: Learner, version: CourseVersion, lesson_id: str,
-                now: datetime | None = None) -> LessonProgress:
-    """The learner opened a lesson: remembered (to resume), experienced in xAPI."""
+                now: datetime | None = None, who: tuple | None = None) -> LessonProgress:
+    """The learner opened a lesson: remembered (to resume), experienced in xAPI.
+    ``who``: the learner's (user, context), when the caller has loaded them."""
     now = now or utcnow()
     lesson = version.lesson(lesson_id)
     row = _row(session, learner, version, lesson_id)
+    user, context = who or people(session, learner.user_id, learner.context_id)
     if row is None:
         row = LessonProgress(user_id=learner.user_id, context_id=learner.context_id, course_id=version.slug,
                              lesson_id=lesson_id, course_version_id=version.id, status=IN_PROGRESS, progress=0,
                              first_opened_at=now, last_opened_at=now)
         session.add(row)
-        _record(session, learner, version, lesson, IN_PROGRESS, None)
+        _record(session, user, learner, version, lesson, IN_PROGRESS, None)
     row.last_opened_at = now
     session.flush()
-    user, context = session.get(User, learner.user_id), session.get(Context, learner.context_id)
     statements.lesson_opened(session, user, context, version, lesson, now, completed=False)
     return row
 
@@ -86,14 +87,17 @@ def report_progress(session: Session, learner: Learner, version: CourseVersion, 
     percent = max(0, min(100, int(percent)))
     percent -= percent % 25  # milestones: 25, 50, 75, 100
     lesson = version.lesson(lesson_id)
-    row = _row(session, learner, version, lesson_id) or open_lesson(session, learner, version, lesson_id, now)
+    row = _row(session, learner, version, lesson_id)
+    if row is not None and percent <= row.progress:
+        return row
+    who = user, context = people(session, learner.user_id, learner.context_id)
+    row = row or open_lesson(session, learner, version, lesson_id, now, who)
     if percent <= row.progress:
         return row
     row.progress = percent
-    user, context = session.get(User, learner.user_id), session.get(Context, learner.context_id)
     if percent == 100 and row.status != COMPLETED:
         row.status, row.completed_at = COMPLETED, now
-        _record(session, learner, version, lesson, COMPLETED, now)
+        _record(session, user, learner, version, lesson, COMPLETED, now)
         session.flush()
         publish_course_grade(session, user, learner.context_id, version, now)
     session.flush()
@@ -102,9 +106,8 @@ def report_progress(session: Session, learner: Learner, version: CourseVersion, 
     return row
 
 
-def _record(session: Session, learner: Learner, version: CourseVersion, lesson: dict, status: str,
+def _record(session: Session, user: User, learner: Learner, version: CourseVersion, lesson: dict, status: str,
             completed_at: datetime | None) -> None:
-    user = session.get(User, learner.user_id)
     record_result(
         session, user_id=user.id, platform_id=user.platform_id, context_id=learner.context_id,
         course_id=version.slug, kind="lesson", item_id=f"{version.slug}/{lesson['id']}", status=status,
