@@ -310,13 +310,15 @@ def wait_drained(app, timeout: float) -> float:
     from lti_tool.lti.ags_models import PENDING, ScoreOutbox
     from xapi import admin
 
-    from lti_tool.learning.models import QuizAttempt
+    from lti_tool.learning.models import LessonProgress, QuizAttempt
 
     began, quiet = time.monotonic(), 0
     while time.monotonic() - began < timeout:
         with get_db(app).sessionmaker() as s:
-            # The per-question statements are built by the workers after the submit.
+            # The attempts' and lessons' statements are built by the workers after the request.
             owed = s.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.statements_due.is_(True)))
+            owed += s.scalar(select(func.count()).select_from(LessonProgress)
+                             .where(LessonProgress.statements_due.is_(True)))
             status = admin.status(s, ["ralph"])
             waiting = status.waiting_fan_out + sum(t.pending for t in status.targets)
             scores = s.scalar(select(func.count()).select_from(ScoreOutbox).where(ScoreOutbox.status == PENDING))
@@ -348,6 +350,9 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
         records = Counter(s.scalars(select(TrainingRecord.user_id).where(TrainingRecord.kind == "quiz")).all())
         scores = s.scalars(select(ScoreOutbox)).all()
         recorded = {str(i) for i in s.scalars(select(schema.statement.c.id)).all()}
+        # Each learner read the lesson once and finished it: one experienced, one progressed.
+        lesson_verbs = Counter(v.rsplit("/", 1)[-1] for v in s.scalars(
+            select(schema.statement.c.verb_id).where(schema.statement.c.activity_id.like(f"%/{LESSON}"))).all())
         by_status = Counter(s.scalars(select(schema.delivery.c.status)).all())
         errors = s.scalars(select(schema.delivery.c.last_error).where(schema.delivery.c.last_error.is_not(None))
                            .distinct().limit(3)).all()
@@ -358,6 +363,8 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
                         f"{list(short.items())[:3]}")
     if len(records) != learners or set(records.values()) != {1}:
         problems.append(f"quiz training records: {len(records)} learners, counts {Counter(records.values())}")
+    if (lesson_verbs["experienced"], lesson_verbs["progressed"]) != (learners, learners):
+        problems.append(f"lesson statements: {dict(lesson_verbs)} for {learners} learners")
     undelivered = [r.id for r in scores if r.status != DELIVERED]
     if undelivered:
         problems.append(f"{len(undelivered)} scores not delivered")

@@ -36,7 +36,7 @@ from lti_tool.learning.models import GRADED, OPEN, PENDING_GRADING, AttemptRespo
 from lti_tool.learning.paper import QuizDef, draw_paper, paper_maximum, quiz_def
 from lti_tool.lti.models import Context, Deployment, User
 
-#: The worker's pass that emits the statements attempts owe (``emit_due_statements``).
+#: The worker's pass that emits the statements attempts and lessons owe (``emit_due_statements``).
 STATEMENTS_DRAINER = "learning-statements"
 #: Answers arriving this long after the deadline still count (a slow network).
 GRACE = timedelta(seconds=20)
