@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from lti_tool import auth, db
 from lti_tool.db import get_db, utcnow
@@ -165,6 +166,7 @@ def launch():
         )
     )
     session["locale"] = normalise(locale_hint) or _settings().default_locale
+    generate_csrf()  # the forms' secret goes in with the new session: the first page writes none
     after_launch = current_app.extensions.get("lti_after_launch", [])
     for hook in after_launch:  # features record a "launched" event, etc.
         hook(valid, identity)
