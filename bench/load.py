@@ -38,7 +38,7 @@ from pathlib import Path
 
 import requests
 
-from _common import ROOT, PLAIN_APP, gunicorn, stop, wait_http  # noqa: E402
+from _common import ROOT, PLAIN_APP, gunicorn, stop, tree_cpu_seconds, wait_http  # noqa: E402
 
 from tests.lti_platform import TestPlatform  # noqa: E402
 from tests.support.browser import Browser  # noqa: E402
@@ -268,9 +268,18 @@ def main() -> int:
         # Warm up both (imports, the course import at first use, connection pools).
         drive(1, 1, plain)
         learner(args.learners, Timings())
+        postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+        servers = {"web": [processes[0]], "workers": processes[1:3], "PostgreSQL": [postmaster]}
+
+        def cpu() -> dict[str, float]:  # what the tool's servers used so far, whatever else runs
+            return {name: sum(tree_cpu_seconds(getattr(p, "pid", p)) for p in ps) for name, ps in servers.items()}
+
+        before = cpu()
         tool, tool_elapsed = drive(args.learners, args.concurrency, learner)
+        during = cpu()
         base, base_elapsed = drive(args.learners, args.concurrency, plain)
         drained = wait_drained(app, args.drain_timeout)
+        after = cpu()
         loss = check_nothing_lost(app, lms, ralph, lrs_user, args.learners + 1)
         get_db(app).engine.dispose()
     finally:
@@ -293,6 +302,11 @@ def main() -> int:
               f"{b['per_second']:>9.1f}{b['p50_ms']:>9.0f}{b['p95_ms']:>9.0f}{ratio:>8.3f}")
     print(f"whole learner (3 steps): tool {args.learners / tool_elapsed:.1f} learners/s in {tool_elapsed:.1f} s; "
           f"plain {args.learners / base_elapsed:.1f}/s; ratio {base_elapsed / tool_elapsed:.3f}")
+    per = {name: 1000 * (after[name] - before[name]) / args.learners for name in before}
+    load = {name: 1000 * (during[name] - before[name]) / args.learners for name in before}
+    print("server CPU per learner, ms (under the load / with the workers' drain after it): "
+          + ", ".join(f"{name} {load[name]:.1f} / {per[name]:.1f}" for name in per)
+          + f"; total {sum(load.values()):.1f} / {sum(per.values()):.1f}")
     print(f"errors: tool {len(tool.errors)}, plain {len(base.errors)}; drained in {drained:.1f} s after the load")
     for sample in (tool.errors + base.errors)[:5]:
         print("  ", sample)
