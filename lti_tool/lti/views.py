@@ -107,10 +107,9 @@ def login_continue():
     platform. Without it (third-party cookies blocked in the LMS iframe): keep the proof
     in LTI Platform Storage when the platform offers it, else offer a new window, while
     the platform's login hint is still unused."""
-    state = db.session().get(oidc.LaunchState, request.args.get("state", "")[:64])
+    state, platform = oidc.state_with_platform(db.session(), request.args.get("state", "")[:64])
     if state is None or state.used_at is not None or state.expires_at < utcnow():
         return _rejected(LaunchRejected("state", "unknown or expired state at login"))
-    platform = db.session().get(oidc.Platform, state.platform_id)
     auth_url = oidc.auth_url(platform, state, _settings().public_base_url)
     cookie = request.cookies.get(STATE_COOKIE + state.state)
     if cookie and browser_hash(cookie) == state.browser_hash:
