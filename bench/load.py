@@ -14,6 +14,8 @@ lesson, a GET + POST of 50 fields for the quiz), for the ratio per step. At the 
 the workers must have delivered everything exactly once: one graded attempt, one
 training record and one score in the LMS gradebook per learner, and every statement
 recorded in the database stored once in the LRS. Any error or loss: exit status 1.
+It also prints the CPU time the tool's servers (web processes, workers, PostgreSQL)
+used per learner, which other load on the machine does not change.
 
     .venv/bin/python bench/load.py [--learners 500] [--concurrency 50]
 
