@@ -55,9 +55,10 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its children (Linux /proc):
-    a gunicorn master and its workers, or PostgreSQL's postmaster and its backends."""
-    total, tick = 0, os.sysconf("SC_CLK_TCK")
+    """CPU time (user + system) used so far by a process and its descendants (Linux
+    /proc): a gunicorn master and its workers, a Dramatiq launcher and its worker
+    processes, or PostgreSQL's postmaster and its backends."""
+    tick, parents, used = os.sysconf("SC_CLK_TCK"), {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -66,9 +67,14 @@ def tree_cpu_seconds(pid: int) -> float:
                 fields = stat.read().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        if int(entry) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        parents[int(entry)] = int(fields[1])  # fields[1]: the parent's pid
+        used[int(entry)] = int(fields[11]) + int(fields[12])  # utime, stime
+    tree, grew = {pid}, True
+    while grew:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(used.get(p, 0) for p in tree) / tick
 
 
 def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path | None = None,

@@ -108,6 +108,7 @@ def main() -> None:
         "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32),
         "AFTERSALES_INSTANCE_PATH": str(tmp / "instance"),
         "AFTERSALES_EMBEDDED_WORKER": "false",
+        "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true",  # the LMS on 127.0.0.1
     }
     from lti_tool import create_app
     from lti_tool.db import get_db

@@ -14,6 +14,8 @@ lesson, a GET + POST of 50 fields for the quiz), for the ratio per step. At the 
 the workers must have delivered everything exactly once: one graded attempt, one
 training record and one score in the LMS gradebook per learner, and every statement
 recorded in the database stored once in the LRS. Any error or loss: exit status 1.
+It also prints the CPU time the tool's servers (web processes, workers, PostgreSQL)
+used per learner, which other load on the machine does not change.
 
     .venv/bin/python bench/load.py [--learners 500] [--concurrency 50]
 
@@ -42,7 +44,7 @@ from pathlib import Path
 
 import requests
 
-from _common import PLAIN_APP, gunicorn, stop, wait_http  # noqa: E402
+from _common import PLAIN_APP, gunicorn, stop, tree_cpu_seconds, wait_http  # noqa: E402
 
 from tests.lti_platform import TestPlatform  # noqa: E402
 from tests.support.browser import Browser  # noqa: E402
@@ -274,9 +276,18 @@ def main() -> int:
         # Warm up both (imports, the course import at first use, connection pools).
         drive(1, 1, plain)
         learner(args.learners, Timings())
+        postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+        servers = {"web": [processes[0]], "workers": processes[1:3], "PostgreSQL": [postmaster]}
+
+        def cpu() -> dict[str, float]:  # what the tool's servers used so far, whatever else runs
+            return {name: sum(tree_cpu_seconds(getattr(p, "pid", p)) for p in ps) for name, ps in servers.items()}
+
+        before = cpu()
         tool, tool_elapsed = drive(args.learners, args.concurrency, learner)
+        during = cpu()
         base, base_elapsed = drive(args.learners, args.concurrency, plain)
         drained = wait_drained(app, args.drain_timeout)
+        after = cpu()
         loss = check_nothing_lost(app, lms, ralph, lrs_user, args.learners + 1)
         get_db(app).engine.dispose()
     finally:
@@ -299,6 +310,11 @@ def main() -> int:
               f"{b['per_second']:>9.1f}{b['p50_ms']:>9.0f}{b['p95_ms']:>9.0f}{ratio:>8.3f}")
     print(f"whole learner (3 steps): tool {args.learners / tool_elapsed:.1f} learners/s in {tool_elapsed:.1f} s; "
           f"plain {args.learners / base_elapsed:.1f}/s; ratio {base_elapsed / tool_elapsed:.3f}")
+    per = {name: 1000 * (after[name] - before[name]) / args.learners for name in before}
+    load = {name: 1000 * (during[name] - before[name]) / args.learners for name in before}
+    print("server CPU per learner, ms (under the load / with the workers' drain after it): "
+          + ", ".join(f"{name} {load[name]:.1f} / {per[name]:.1f}" for name in per)
+          + f"; total {sum(load.values()):.1f} / {sum(per.values()):.1f}")
     print(f"errors: tool {len(tool.errors)}, plain {len(base.errors)}; drained in {drained:.1f} s after the load")
     for sample in (tool.errors + base.errors)[:5]:
         print("  ", sample)
@@ -316,13 +332,15 @@ def wait_drained(app, timeout: float) -> float:
     from lti_tool.lti.ags_models import PENDING, ScoreOutbox
     from xapi import admin
 
-    from lti_tool.learning.models import QuizAttempt
+    from lti_tool.learning.models import LessonProgress, QuizAttempt
 
     began, quiet = time.monotonic(), 0
     while time.monotonic() - began < timeout:
         with get_db(app).sessionmaker() as s:
-            # The per-question statements are built by the workers after the submit.
+            # The attempts' and lessons' statements are built by the workers after the request.
             owed = s.scalar(select(func.count()).select_from(QuizAttempt).where(QuizAttempt.statements_due.is_(True)))
+            owed += s.scalar(select(func.count()).select_from(LessonProgress)
+                             .where(LessonProgress.statements_due.is_(True)))
             status = admin.status(s, ["ralph"])
             waiting = status.waiting_fan_out + sum(t.pending for t in status.targets)
             scores = s.scalar(select(func.count()).select_from(ScoreOutbox).where(ScoreOutbox.status == PENDING))
@@ -354,6 +372,9 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
         records = Counter(s.scalars(select(TrainingRecord.user_id).where(TrainingRecord.kind == "quiz")).all())
         scores = s.scalars(select(ScoreOutbox)).all()
         recorded = {str(i) for i in s.scalars(select(schema.statement.c.id)).all()}
+        # Each learner read the lesson once and finished it: one experienced, one progressed.
+        lesson_verbs = Counter(v.rsplit("/", 1)[-1] for v in s.scalars(
+            select(schema.statement.c.verb_id).where(schema.statement.c.activity_id.like(f"%/{LESSON}"))).all())
         by_status = Counter(s.scalars(select(schema.delivery.c.status)).all())
         errors = s.scalars(select(schema.delivery.c.last_error).where(schema.delivery.c.last_error.is_not(None))
                            .distinct().limit(3)).all()
@@ -364,6 +385,8 @@ def check_nothing_lost(app, lms, ralph, lrs_user, learners: int) -> list[str]:
                         f"{list(short.items())[:3]}")
     if len(records) != learners or set(records.values()) != {1}:
         problems.append(f"quiz training records: {len(records)} learners, counts {Counter(records.values())}")
+    if (lesson_verbs["experienced"], lesson_verbs["progressed"]) != (learners, learners):
+        problems.append(f"lesson statements: {dict(lesson_verbs)} for {learners} learners")
     undelivered = [r.id for r in scores if r.status != DELIVERED]
     if undelivered:
         problems.append(f"{len(undelivered)} scores not delivered")

@@ -184,7 +184,8 @@ def main() -> None:
     env = {
         "AFTERSALES_DATABASE_URL": db_url, "AFTERSALES_PUBLIC_BASE_URL": tool_url,
         "AFTERSALES_SECRET_KEY": secrets.token_urlsafe(32), "AFTERSALES_INSTANCE_PATH": str(tmp / "instance"),
-        "AFTERSALES_EMBEDDED_WORKER": "false", "AFTERSALES_CONTENT_PATH": str(tmp / "library"),
+        "AFTERSALES_EMBEDDED_WORKER": "false", "AFTERSALES_ALLOW_PRIVATE_OUTBOUND": "true",
+        "AFTERSALES_CONTENT_PATH": str(tmp / "library"),
     }
     from lti_tool import create_app
     from lti_tool.db import get_db

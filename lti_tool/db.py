@@ -90,14 +90,24 @@ def _dialect_insert(session: Session):
 def upsert(session: Session, model, keys: dict, values: dict):
     """Insert the row with ``keys`` or update its ``values``, in one statement
     (``INSERT … ON CONFLICT … DO UPDATE … RETURNING``); returns the ORM object.
-    Concurrent first writes of the same row both succeed and meet in one row."""
-    insert = _dialect_insert(session)
-    statement = insert(model).values(**keys, **values)
-    changed = values or keys  # DO UPDATE needs a column to set for RETURNING to answer
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in changed}
-    ).returning(model)
-    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+    Concurrent first writes of the same row both succeed and meet in one row.
+
+    The statement is built once per model and set of columns (a launch runs four); the
+    values travel as parameters."""
+    dialect = session.get_bind().dialect.name
+    shape = (dialect, model, tuple(keys), tuple(values))
+    statement = _UPSERT.get(shape)
+    if statement is None:
+        statement = _dialect_insert(session)(model)
+        changed = values or keys  # DO UPDATE needs a column to set for RETURNING to answer
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in changed}
+        ).returning(model)
+        _UPSERT[shape] = statement
+    return session.scalars(statement, [{**keys, **values}], execution_options={"populate_existing": True}).one()
+
+
+_UPSERT: dict = {}
 
 
 def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:

@@ -3,7 +3,8 @@ strategy per question type, instructors' grading queue, statistics and regrades.
 
 Results are written once, in the submit transaction, three ways: the training record
 (``records``), the LMS score (``lti.ags`` outbox) and xAPI statements (``events``: an
-attempt's are built by the worker from the stored attempt, flagged in the transaction).
+attempt's and a lesson's are built by the worker from the stored rows, flagged in the
+transaction).
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ def close_expired_attempts(app: Flask) -> int:
 
 
 def emit_due_statements(app: Flask) -> int:
-    """Background pass: the xAPI statements quiz attempts owe (``attempts.emit_due_statements``)."""
+    """Background pass: the xAPI statements quiz attempts and lessons read owe
+    (``attempts.emit_due_statements``, ``lessons.emit_due_statements``); returns how
+    many attempts and lesson rows paid."""
     from lti_tool.db import get_db
-    from lti_tool.learning.attempts import emit_due_statements as emit
+    from lti_tool.learning import attempts, lessons
 
     with app.app_context(), get_db(app).sessionmaker.begin() as session:
-        return emit(session)
+        return attempts.emit_due_statements(session) + lessons.emit_due_statements(session)
 
 
 def init_app(app: Flask) -> None:

@@ -36,7 +36,7 @@ from lti_tool.learning.models import GRADED, OPEN, PENDING_GRADING, AttemptRespo
 from lti_tool.learning.paper import QuizDef, draw_paper, paper_maximum, quiz_def
 from lti_tool.lti.models import Context, Deployment, User
 
-#: The worker's pass that emits the statements attempts owe (``emit_due_statements``).
+#: The worker's pass that emits the statements attempts and lessons owe (``emit_due_statements``).
 STATEMENTS_DRAINER = "learning-statements"
 #: Answers arriving this long after the deadline still count (a slow network).
 GRACE = timedelta(seconds=20)
@@ -88,10 +88,15 @@ _PEOPLE = (select(User, Context).join(Context, true())
            .options(joinedload(User.platform), joinedload(Context.deployment).joinedload(Deployment.platform)))
 
 
+def people(session: Session, user_id: int, context_id: int) -> tuple[User, Context]:
+    """The learner and the LMS course, each with its platform, in one query (a result's
+    record, statements and scores read them; no lazy load follows)."""
+    return tuple(session.execute(_PEOPLE, {"user_id": user_id, "context_id": context_id}).one())
+
+
 def _load_people(session: Session, attempt: QuizAttempt) -> None:
-    """The learner and the LMS course, with their platform, in one query, set on the
-    attempt (its statements and scores read them)."""
-    user, context = session.execute(_PEOPLE, {"user_id": attempt.user_id, "context_id": attempt.context_id}).one()
+    """The learner and the LMS course, with their platform, set on the attempt."""
+    user, context = people(session, attempt.user_id, attempt.context_id)
     set_committed_value(attempt, "user", user)
     set_committed_value(attempt, "context", context)
 

@@ -1,21 +1,31 @@
-"""Lessons read: progress per learner, resume where they left off, xAPI and the record."""
+"""Lessons read: progress per learner, resume where they left off, xAPI and the record.
+
+Opening a lesson and reaching a milestone write the progress row and, the first time
+and at completion, the training record in the request; the xAPI statements are noted
+on the row in that same write and built by the worker (``emit_due_statements``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from lti_tool.catalog import cache
 from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
+from lti_tool.jobs import kick
 from lti_tool.learning import statements
-from lti_tool.learning.attempts import Learner
+from lti_tool.learning.attempts import STATEMENTS_DRAINER, Learner, people
 from lti_tool.learning.course_grade import publish_course_grade
 from lti_tool.learning.models import COMPLETED, IN_PROGRESS, LessonProgress
-from lti_tool.lti.models import Context, User
+from lti_tool.lti.models import User
 from lti_tool.records.services import record_result
+
+#: The statements a lesson row may owe: "experienced" at each opening, "progressed" at
+#: each milestone reached.
+EXPERIENCED, PROGRESSED = "experienced", "progressed"
 
 
 @dataclass(frozen=True)
@@ -51,30 +61,44 @@ def course_progress(session: Session, learner: Learner, version: CourseVersion) 
     return CourseProgress(lessons, progress, resume)
 
 
+_ROW = (select(LessonProgress).where(
+    LessonProgress.user_id == bindparam("user_id"), LessonProgress.context_id == bindparam("context_id"),
+    LessonProgress.course_id == bindparam("course_id"), LessonProgress.lesson_id == bindparam("lesson_id"))
+    .with_for_update())  # a statement owed is added to the row: two requests never overwrite each other's
+
+
 def _row(session: Session, learner: Learner, version: CourseVersion, lesson_id: str) -> LessonProgress | None:
-    return session.scalar(
-        select(LessonProgress).where(LessonProgress.user_id == learner.user_id,
-                                     LessonProgress.context_id == learner.context_id,
-                                     LessonProgress.course_id == version.slug, LessonProgress.lesson_id == lesson_id)
-    )
+    return session.scalar(_ROW, {"user_id": learner.user_id, "context_id": learner.context_id,
+                                 "course_id": version.slug, "lesson_id": lesson_id})
+
+
+def _owe(session: Session, row: LessonProgress, version: CourseVersion, kind: str, at: datetime,
+         **values) -> None:
+    """Note a statement the row owes, in the request's own write of it (the worker builds it)."""
+    row.due_events = [*(row.due_events or []), {"kind": kind, "at": at.isoformat(), "version": version.id, **values}]
+    row.statements_due = True
+    kick(session, STATEMENTS_DRAINER)
 
 
 def open_lesson(session: Session, learner: Learner, version: CourseVersion, lesson_id: str,
-                now: datetime | None = None) -> LessonProgress:
-    """The learner opened a lesson: remembered (to resume), experienced in xAPI."""
+                now: datetime | None = None, who: tuple | None = None) -> LessonProgress:
+    """The learner opened a lesson: remembered (to resume), experienced in xAPI.
+    ``who``: the learner's (user, context), when the caller has loaded them."""
     now = now or utcnow()
     lesson = version.lesson(lesson_id)
     row = _row(session, learner, version, lesson_id)
-    if row is None:
+    first = row is None
+    if first:
         row = LessonProgress(user_id=learner.user_id, context_id=learner.context_id, course_id=version.slug,
                              lesson_id=lesson_id, course_version_id=version.id, status=IN_PROGRESS, progress=0,
                              first_opened_at=now, last_opened_at=now)
         session.add(row)
-        _record(session, learner, version, lesson, IN_PROGRESS, None)
     row.last_opened_at = now
+    _owe(session, row, version, EXPERIENCED, now)  # before any flush: one write of the row
+    if first:
+        user, _context = who or people(session, learner.user_id, learner.context_id)
+        _record(session, user, learner, version, lesson, IN_PROGRESS, None)
     session.flush()
-    user, context = session.get(User, learner.user_id), session.get(Context, learner.context_id)
-    statements.lesson_opened(session, user, context, version, lesson, now, completed=False)
     return row
 
 
@@ -86,25 +110,56 @@ def report_progress(session: Session, learner: Learner, version: CourseVersion, 
     percent = max(0, min(100, int(percent)))
     percent -= percent % 25  # milestones: 25, 50, 75, 100
     lesson = version.lesson(lesson_id)
-    row = _row(session, learner, version, lesson_id) or open_lesson(session, learner, version, lesson_id, now)
-    if percent <= row.progress:
+    row = _row(session, learner, version, lesson_id)
+    if row is not None and percent <= row.progress:
         return row
+    who = None  # the learner and LMS course, read only when a record or grade is written
+    if row is None:
+        who = people(session, learner.user_id, learner.context_id)
+        row = open_lesson(session, learner, version, lesson_id, now, who)
+        if percent <= row.progress:
+            return row
+    completing = percent == 100 and row.status != COMPLETED
+    if completing and who is None:  # read before the row changes: one write of it
+        who = people(session, learner.user_id, learner.context_id)
     row.progress = percent
-    user, context = session.get(User, learner.user_id), session.get(Context, learner.context_id)
-    if percent == 100 and row.status != COMPLETED:
+    if percent:  # one statement per milestone reached, not per scroll
+        _owe(session, row, version, PROGRESSED, now, progress=percent)
+    if completing:
+        user, _context = who
         row.status, row.completed_at = COMPLETED, now
-        _record(session, learner, version, lesson, COMPLETED, now)
+        _record(session, user, learner, version, lesson, COMPLETED, now)
         session.flush()
         publish_course_grade(session, user, learner.context_id, version, now)
     session.flush()
-    if percent:  # one statement per milestone reached, not per scroll
-        statements.lesson_progressed(session, user, context, version, lesson, percent, now)
     return row
 
 
-def _record(session: Session, learner: Learner, version: CourseVersion, lesson: dict, status: str,
+_DUE = (select(LessonProgress).where(LessonProgress.statements_due.is_(True)).order_by(LessonProgress.id)
+        .limit(bindparam("limit")).with_for_update(skip_locked=True))
+
+
+def emit_due_statements(session: Session, limit: int = 50) -> int:
+    """Build and record the statements lesson rows owe, each at its own moment and with
+    the course version the learner read; returns how many rows paid. A statement
+    already stored (the same id) is skipped."""
+    due = session.scalars(_DUE, {"limit": limit}).all()
+    for row in due:
+        user, context = people(session, row.user_id, row.context_id)
+        for event in row.due_events or []:
+            version = cache.version(session, event["version"])  # immutable: from memory once read
+            lesson, at = version.lesson(row.lesson_id), datetime.fromisoformat(event["at"])
+            if event["kind"] == EXPERIENCED:
+                statements.lesson_opened(session, user, context, version, lesson, at, completed=False)
+            else:
+                statements.lesson_progressed(session, user, context, version, lesson, event["progress"], at)
+        row.statements_due, row.due_events = False, None
+    session.flush()
+    return len(due)
+
+
+def _record(session: Session, user: User, learner: Learner, version: CourseVersion, lesson: dict, status: str,
             completed_at: datetime | None) -> None:
-    user = session.get(User, learner.user_id)
     record_result(
         session, user_id=user.id, platform_id=user.platform_id, context_id=learner.context_id,
         course_id=version.slug, kind="lesson", item_id=f"{version.slug}/{lesson['id']}", status=status,

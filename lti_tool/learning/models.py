@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -36,6 +36,10 @@ class LessonProgress(Base):
     first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The xAPI statements the row owes (each opening, each milestone reached), written
+    # with the request's own write and built by the worker (``lessons.emit_due_statements``).
+    statements_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"), index=True)
+    due_events: Mapped[list | None] = mapped_column(JSON)  # [{"kind", "at", "version", "progress"?}]
 
 
 class QuizAttempt(Base):

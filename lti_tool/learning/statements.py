@@ -1,7 +1,7 @@
-"""The xAPI statements of online learning: lesson experienced / progressed (emitted in
-the transaction of the event), attempt started, each question answered, attempt
-completed and passed or failed with its score (built by the worker from the stored
-attempt, ``attempts.emit_due_statements``)."""
+"""The xAPI statements of online learning: lesson experienced / progressed, attempt
+started, each question answered, attempt completed and passed or failed with its score
+(all built by the worker from the stored rows: ``lessons.emit_due_statements``,
+``attempts.emit_due_statements``)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlencode, urlparse
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lti_tool.db import utcnow
@@ -26,6 +26,17 @@ def find_platform(session: Session, iss: str, client_id: str | None) -> Platform
     if len(found) > 1:
         raise LaunchRejected("client_id", "several registrations share this issuer: client_id is required")
     return found[0]
+
+
+# A login's state with its platform, in one query (the cookie check reads both).
+_STATE_WITH_PLATFORM = (select(LaunchState, Platform).join(Platform, Platform.id == LaunchState.platform_id)
+                        .where(LaunchState.state == bindparam("state")))
+
+
+def state_with_platform(session: Session, state: str) -> tuple[LaunchState | None, Platform | None]:
+    """The login state ``state`` and its platform; (None, None) when unknown."""
+    row = session.execute(_STATE_WITH_PLATFORM, {"state": state}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def begin_login(session: Session, params: dict, base_url: str, ttl: int) -> tuple[LaunchState, str]:

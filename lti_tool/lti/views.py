@@ -7,6 +7,7 @@ import logging
 from flask import Blueprint, current_app, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from lti_tool import auth, db
 from lti_tool.db import get_db, utcnow
@@ -107,10 +108,9 @@ def login_continue():
     platform. Without it (third-party cookies blocked in the LMS iframe): keep the proof
     in LTI Platform Storage when the platform offers it, else offer a new window, while
     the platform's login hint is still unused."""
-    state = db.session().get(oidc.LaunchState, request.args.get("state", "")[:64])
+    state, platform = oidc.state_with_platform(db.session(), request.args.get("state", "")[:64])
     if state is None or state.used_at is not None or state.expires_at < utcnow():
         return _rejected(LaunchRejected("state", "unknown or expired state at login"))
-    platform = db.session().get(oidc.Platform, state.platform_id)
     auth_url = oidc.auth_url(platform, state, _settings().public_base_url)
     cookie = request.cookies.get(STATE_COOKIE + state.state)
     if cookie and browser_hash(cookie) == state.browser_hash:
@@ -167,6 +167,7 @@ def launch():
         )
     )
     session["locale"] = normalise(locale_hint) or _settings().default_locale
+    generate_csrf()  # the forms' secret goes in with the new session: the first page writes none
     after_launch = current_app.extensions.get("lti_after_launch", [])
     for hook in after_launch:  # features record a "launched" event, etc.
         hook(valid, identity)

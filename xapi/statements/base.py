@@ -173,12 +173,11 @@ def make(
         "actor": agent(actor),
         "verb": verb(verb_),
         "object": object_,
-        "timestamp": iso(stamp),
     }
     if context_ is not None:
         data["context"] = context_
     if result_ is not None:
         data["result"] = result_
     statement = tincan.Statement(data)
-    statement.timestamp = iso(stamp)  # tincan would re-render it with microseconds
+    statement.timestamp = iso(stamp)  # set once, after: tincan would re-render it with microseconds
     return statement

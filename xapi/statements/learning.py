@@ -58,6 +58,22 @@ def question_ref(ctx: CourseContext, quiz: Item, question: Question) -> Ref:
                question.title or question.prompt)
 
 
+# The context of an attempt's answers is the same for each of its questions: built once
+# per attempt, the last one kept with the course context and quiz it was built from
+# (matched by identity: the worker passes the same two for every question).
+_LAST_ANSWER_CONTEXT: tuple[CourseContext, Item, tincan.Context] | None = None
+
+
+def _answer_context(ctx: CourseContext, quiz: Item) -> tincan.Context:
+    global _LAST_ANSWER_CONTEXT
+    last = _LAST_ANSWER_CONTEXT
+    if last is not None and last[0] is ctx and last[1] is quiz:
+        return last[2]
+    built = context(ctx, parent=ctx.quiz(quiz))
+    _LAST_ANSWER_CONTEXT = (ctx, quiz, built)
+    return built
+
+
 @statement_kind("question-answered")
 def question_answered(
     ctx: CourseContext,
@@ -78,7 +94,7 @@ def question_answered(
     return make(
         "question-answered", (ctx.registration, ref.iri, graded),
         actor=learner, verb_=Verb.ANSWERED, object_=activity(ref, question.definition()), timestamp=timestamp,
-        context_=context(ctx, parent=ctx.quiz(quiz)),
+        context_=_answer_context(ctx, quiz),
         result_=result(response=question.response(answer), success=success, score=score, duration_=duration),
     )
 

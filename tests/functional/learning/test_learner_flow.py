@@ -52,11 +52,15 @@ def test_a_learner_reads_a_lesson_takes_the_quiz_and_the_score_reaches_the_lms(p
     assert (row.status, row.score, row.passed) == ("graded", 8.0, True)
     record = db_session.scalars(select(TrainingRecord).where(TrainingRecord.item_id == CHECK)).one()
     assert (record.status, record.score, record.course_version_id) == ("passed", 8.0, row.course_version_id)
-    assert emit_due_statements(app) == 1  # the per-question statements, by the worker
+    assert "experienced" not in _statement_verbs(db_session)  # the lessons' statements: the worker's too
+    # The worker's pass: the attempt's statements and both lessons' (the first opened
+    # and finished, the second opened), each once.
+    assert emit_due_statements(app) == 3
     assert emit_due_statements(app) == 0
     verbs = _statement_verbs(db_session)
     assert {"launched", "experienced", "progressed", "attempted", "answered", "completed", "passed"} <= set(verbs)
     assert verbs.count("answered") == 5  # four fixed questions and the drawn one
+    assert (verbs.count("experienced"), verbs.count("progressed")) == (2, 1)
 
 
 def test_a_double_submit_and_a_second_tab_make_one_result(platform, links, app, db_session):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from datetime import datetime, timedelta
@@ -125,6 +126,21 @@ def test_answered_question_has_the_quiz_as_parent_and_the_course_in_grouping(ctx
     assert data["object"]["id"] == f"{BASE}/xapi/activities/question/brake-service/final-exam/q1"
     assert data["result"] == {"score": {"scaled": 1.0, "raw": 2.0, "min": 0.0, "max": 2.0}, "success": True,
                               "response": "b"}
+
+
+def test_an_attempts_answers_share_one_context_and_say_what_each_alone_would(ctx):
+    attempt, given = ctx.with_registration(s.ATTEMPT), {"choice": ["b"], "true-false": False, "fill-in": "Nm"}
+    answers = [st.question_answered(attempt, s.LEARNER, s.QUIZ, s.QUESTIONS[kind], answer=answer, timestamp=s.WHEN)
+               for kind, answer in given.items()]
+    assert all(a.context is answers[0].context for a in answers)  # built once for the attempt
+    for (kind, answer), shared in zip(given.items(), answers):
+        alone = st.question_answered(dataclasses.replace(attempt), s.LEARNER, s.QUIZ, s.QUESTIONS[kind],
+                                     answer=answer, timestamp=s.WHEN)  # an equal course context, not the same
+        assert alone.context is not shared.context
+        assert d(alone) == d(shared)
+    other = st.question_answered(ctx.with_registration(s.ENROLMENT), s.LEARNER, s.QUIZ, s.QUESTIONS["choice"],
+                                 answer=["b"], timestamp=s.WHEN)
+    assert d(other)["context"]["registration"] == str(s.ENROLMENT)  # another attempt: its own
 
 
 @pytest.mark.parametrize("kind,answer,response,pattern", [
