@@ -7,7 +7,7 @@ from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lti_tool.lti import keys
 from lti_tool.lti.models import Deployment, Platform
@@ -44,8 +44,9 @@ class DbToolConf(ToolConfAbstract):
         self.issuers_relation_types = _ManyClients()
 
     def platform(self, iss: str, client_id: str) -> Platform | None:
+        """The active platform, with its organisation (the launch reads its HR roles)."""
         return self.session.scalars(
-            select(Platform).where(
+            select(Platform).options(joinedload(Platform.organisation)).where(
                 Platform.issuer == iss, Platform.client_id == client_id, Platform.active.is_(True)
             )
         ).first()
