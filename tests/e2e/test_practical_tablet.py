@@ -98,7 +98,8 @@ def test_an_instructor_grades_on_a_tablet_offline_and_the_learner_sees_the_resul
         phone.close()
 
 
-def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(platform, app, chromium, db_session):
+def _assessor_at_the_learners_form(platform, chromium):
+    """A learner launched the task; the instructor, on a tablet, opened their form."""
     link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK})
     with Browser() as learner_browser:
         assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
@@ -109,6 +110,15 @@ def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(pla
         page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
         page.locator("#roster button.big-target").first.tap()
         page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
+    except BaseException:
+        tablet.close()
+        raise
+    return tablet, page
+
+
+def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(platform, app, chromium, db_session):
+    tablet, page = _assessor_at_the_learners_form(platform, chromium)
+    try:
         form_url = page.url
         assessment_id = int(re.search(r"/assessments/(\d+)", form_url).group(1))
         page.locator("#criterion-lockout label.level-tile").nth(1).tap()
@@ -136,16 +146,8 @@ def test_a_draft_filled_without_a_connection_survives_and_reaches_the_server(pla
 
 
 def test_a_refused_photo_and_a_refused_sign_off_stay_in_view_while_the_draft_saves(platform, app, chromium):
-    link = platform.add_resource_link("基础课程实操考核", custom={"item_kind": "practical", "item_id": TASK})
-    with Browser() as learner_browser:
-        assert platform.launch(learner_browser, user="learner", resource_link=link.id).status_code == 200
-    tablet = chromium.new_context(locale="zh-CN", viewport=TABLET, has_touch=True, is_mobile=True)
+    tablet, page = _assessor_at_the_learners_form(platform, chromium)
     try:
-        page = tablet.new_page()
-        page.goto(platform.launch_url("instructor", resource_link=link.id, target="window"))
-        page.wait_for_url(re.compile(rf".*/practical/task/{TASK}.*"), timeout=20000)
-        page.locator("#roster button.big-target").first.tap()
-        page.wait_for_url(re.compile(r".*/practical/assessments/\d+.*"))
 
         # Not a picture: the server's reason is shown next to that photo, not the network.
         page.locator("#criterion-lockout input[type=file]").set_input_files(
