@@ -29,6 +29,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     numbers.init_app(app)
+    from lti_tool.practical.helpers import organisation_zone, page_time, zone_label
+
+    app.add_template_global(page_time, "local_time")  # every page: times in the organisation's zone
+    app.add_template_global(zone_label)
+    app.add_template_global(organisation_zone)
     errors.init_app(app)
     events.init_app(app)
     app.register_blueprint(home_bp)

@@ -14,19 +14,22 @@ from lti_tool.certificates import pdf
 from lti_tool.certificates.models import Certificate, CertificateEvent, CertificatePdf
 from lti_tool.certificates.services import verify_url
 from lti_tool.db import get_db, insert_once, utcnow
+from lti_tool.practical.helpers import DEFAULT_ZONE, local_time, zone_of_users
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 BATCH = 10  # one worker pass: ~0.5-1 s of rendering, so other drainers are not held up
 
 
-def face(certificate: Certificate, base_url: str, replaced_number: str | None = None) -> pdf.Face:
+def face(certificate: Certificate, base_url: str, replaced_number: str | None = None, zone: str | None = None
+         ) -> pdf.Face:
+    """What the PDF shows; its days in ``zone``, the holder's organisation's."""
     title = certificate.course_title or {}
     return pdf.Face(
         number=certificate.number, holder_name=certificate.holder_name, employee_number=certificate.employee_number,
         course_title_zh=title.get("zh-CN", ""), course_title_en=title.get("en", ""),
-        issued=f"{certificate.issued_at:%Y-%m-%d}",
-        valid_until=f"{certificate.valid_until:%Y-%m-%d}" if certificate.valid_until else None,
+        issued=local_time(certificate.issued_at, zone or DEFAULT_ZONE, "%Y-%m-%d"),
+        valid_until=local_time(certificate.valid_until, zone or DEFAULT_ZONE, "%Y-%m-%d") or None,
         hours=f"{certificate.hours:g}" if certificate.hours else "", verify_url=verify_url(certificate.code, base_url),
         reissue_of=replaced_number,
     )
@@ -36,7 +39,8 @@ def _faces(session: Session, certificates: list[Certificate], base_url: str) -> 
     replaced = {c.replaces_id for c in certificates if c.replaces_id}
     numbers = dict(session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
                    .all()) if replaced else {}
-    return [face(c, base_url, numbers.get(c.replaces_id)) for c in certificates]
+    zones = zone_of_users(session, [c.user_id for c in certificates])
+    return [face(c, base_url, numbers.get(c.replaces_id), zones.get(c.user_id)) for c in certificates]
 
 
 def _keep(session: Session, certificate: Certificate, data: bytes) -> bytes:

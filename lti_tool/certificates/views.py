@@ -15,6 +15,7 @@ from lti_tool.certificates.pdf import RenderError
 from lti_tool.errors import UserError
 from lti_tool.lti import roles
 from lti_tool.lti.organisations import organisation_id_of
+from lti_tool.practical.helpers import zone_of_users
 from lti_tool.records.employees import employee_of, user_ids_of
 
 
@@ -24,8 +25,9 @@ def verify(code: str):
     certificate = services.by_code(db.session(), code)
     if certificate is None:
         return render_template("certificates/verify.html", certificate=None), 404
+    zone = zone_of_users(db.session(), [certificate.user_id]).get(certificate.user_id)  # the issuer's days
     response = Response(render_template("certificates/verify.html", certificate=certificate,
-                                        status=certificate.status()))
+                                        status=certificate.status(), zone=zone))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

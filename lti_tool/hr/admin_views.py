@@ -16,7 +16,7 @@ from lti_tool.errors import UserError
 from lti_tool.hr import bp, exports, roster, tokens
 from lti_tool.hr.models import DONE, ApiToken, ExportJob
 from lti_tool.hr.views import hr_only
-from lti_tool.practical.helpers import DEFAULT_ZONE, local_time, tr
+from lti_tool.practical.helpers import local_time, tr
 from lti_tool.records.file import _course_title
 
 
@@ -64,7 +64,7 @@ def export_page(job_id: int):
         (_("Name or employee number"), f.q),
     ) if value]
     return render_template("hr/export.html", job=job, used=used,
-                           made=local_time(job.created_at, DEFAULT_ZONE, "%Y-%m-%d %H:%M"))
+                           made=local_time(job.created_at, label=True))
 
 
 @bp.route("/exports/<int:job_id>.json")

@@ -29,6 +29,7 @@ from lti_tool.certificates.models import Certificate, CertificatePdf
 from lti_tool.db import utcnow
 from lti_tool.hr.models import DONE, FAILED, QUEUED, RUNNING, ExportJob
 from lti_tool.hr.queries import Filters, certificates_query
+from lti_tool.practical.helpers import local_time, zone_of_organisation
 
 BATCH = 50
 LEASE = timedelta(minutes=5)
@@ -95,6 +96,7 @@ def step(session: Session, job: ExportJob, *, root: Path, base_url: str, batch: 
         kept.update(store.render_batch(session, missing, base_url))
         missing = [c for c in missing if c.id not in kept]
     lines = work / "manifest.jsonl"
+    zone = zone_of_organisation(session, job.organisation_id)  # the days as the organisation reads them
     for certificate, employee in rows:
         data = kept.get(certificate.id)
         name = f"pdf/{certificate.number}.pdf"
@@ -107,8 +109,8 @@ def step(session: Session, job: ExportJob, *, root: Path, base_url: str, batch: 
             "id": certificate.id, "number": certificate.number, "holder_name": certificate.holder_name,
             "employee_number": certificate.employee_number, "department": employee.department if employee else "",
             "course_id": certificate.course_id, "course_title_zh": title.get("zh-CN", ""),
-            "course_title_en": title.get("en", ""), "issued": f"{certificate.issued_at:%Y-%m-%d}",
-            "valid_until": f"{certificate.valid_until:%Y-%m-%d}" if certificate.valid_until else "",
+            "course_title_en": title.get("en", ""), "issued": local_time(certificate.issued_at, zone, "%Y-%m-%d"),
+            "valid_until": local_time(certificate.valid_until, zone, "%Y-%m-%d"),
             "status": certificate.status(), "file": name if data is not None else "",
             "sha256": hashlib.sha256(data).hexdigest() if data is not None else "",
             "error": "" if data is not None else (certificate.render_error or "render failed")[:300],

@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from lti_tool import spreadsheet
 from lti_tool.numbers import shown
-from lti_tool.practical.helpers import DEFAULT_ZONE, tr
+from lti_tool.practical.helpers import organisation_zone, tr
 from lti_tool.records.file import TrainingFile
 
 
@@ -38,6 +38,7 @@ def xlsx(tf: TrainingFile) -> bytes:
     ws = book.active
     ws.title = "Training file"
     e = tf.employee
+    zone = organisation_zone()  # of the HR user or the learner downloading it: the employee's
     spreadsheet.append(ws, [_("Training file")])
     ws["A1"].font = Font(bold=True, size=14)
     for label, value in ((_("Name"), e.name), (_("Employee number"), e.employee_number or ""),
@@ -45,7 +46,8 @@ def xlsx(tf: TrainingFile) -> bytes:
                          (_("Hire date"), e.hire_date or ""), (_("Total hours"), tf.total_hours)):
         spreadsheet.append(ws, [label, value])
     ws.append([])
-    spreadsheet.append(ws, [_("Course"), _("Kind"), _("Item"), _("Status"), _("Score"), _("Hours"), _("Started"), _("Completed")])
+    spreadsheet.append(ws, [_("Course"), _("Kind"), _("Item"), _("Status"), _("Score"), _("Hours"),
+                            _("Started (%(zone)s)", zone=zone), _("Completed (%(zone)s)", zone=zone)])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for section in tf.courses:
@@ -53,14 +55,14 @@ def xlsx(tf: TrainingFile) -> bytes:
             spreadsheet.append(ws, [
                 tr(section.title), kinds.get(entry.kind, entry.kind), tr(entry.title) or entry.item_id,
                 statuses.get(entry.status, entry.status), score_text(entry.score, entry.score_max), entry.hours,
-                spreadsheet.local(entry.started_at, DEFAULT_ZONE), spreadsheet.local(entry.completed_at, DEFAULT_ZONE)])
+                spreadsheet.local(entry.started_at, zone), spreadsheet.local(entry.completed_at, zone)])
     ws.append([])
     spreadsheet.append(ws, [_("Certificate number"), _("Course"), _("Issued"), _("Valid until"), _("Status")])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for c in tf.certificates:
-        spreadsheet.append(ws, [c.number, tr(c.course_title), spreadsheet.local(c.issued_at, DEFAULT_ZONE, day=True),
-                                spreadsheet.local(c.valid_until, DEFAULT_ZONE, day=True), statuses[c.status]])
+        spreadsheet.append(ws, [c.number, tr(c.course_title), spreadsheet.local(c.issued_at, zone, day=True),
+                                spreadsheet.local(c.valid_until, zone, day=True), statuses[c.status]])
     for column, width in zip("ABCDEFGH", (28, 14, 36, 12, 10, 8, 18, 18), strict=True):
         ws.column_dimensions[column].width = width
     return spreadsheet.xlsx_bytes(book)

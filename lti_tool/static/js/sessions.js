@@ -1,5 +1,6 @@
-/* Classroom sessions: the scheduling form takes the trainer's time zone from the
- * browser; the check-in screen follows the rotating code and its QR code. */
+/* Classroom sessions: the scheduling form is in the organisation's time zone (the
+ * browser's only where the page gave none); the check-in screen follows the rotating
+ * code and its QR code. */
 (function () {
   "use strict";
   var tz = document.getElementById("timezone");
