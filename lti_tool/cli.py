@@ -307,12 +307,17 @@ def serve(ctx: AppContext, host: str, port: int, workers: int, threads: int, acc
                    "or the embedded worker when it is not set.")
 @click.option("--processes", default=1, show_default=True, type=int, help="Worker processes")
 @click.option("--threads", default=4, show_default=True, type=int, help="Threads per process")
+@click.option("--nice", "niceness", default=10, show_default=True, type=click.IntRange(0, 19),
+              help="Lower CPU priority (Unix niceness) of the workers: on a machine they share with the web "
+                   "processes, a page is served first and deferred delivery catches up after (0: the same priority)")
 @pass_ctx
-def worker(ctx: AppContext, processes: int, threads: int) -> None:
+def worker(ctx: AppContext, processes: int, threads: int, niceness: int) -> None:
     import os
     import sys
 
     settings = ctx.app.config["SETTINGS"]
+    if niceness:
+        os.nice(niceness)  # kept across the exec below, and by Dramatiq's worker processes
     if not settings.broker_url:
         from lti_tool.jobs.worker import main as embedded
 

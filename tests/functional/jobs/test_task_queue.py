@@ -126,6 +126,12 @@ class Workers:
     def alive(self) -> int:
         return sum(1 for p in self.processes if p.poll() is None)
 
+    def niceness(self) -> set[int]:
+        """The CPU priority of every worker process (Dramatiq's parents and their children)."""
+        groups = {p.pid for p in self.processes if p.poll() is None}
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+        return {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids if _group(pid) in groups}
+
     def log_tail(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.logs.glob("worker-*.log")))
 
@@ -220,6 +226,13 @@ def assert_everything_once(app, lms, ralph, ralph_user, expected_scores: int) ->
     return {"statements": len(stored), "scores": len(rows)}
 
 
+def _group(pid: int) -> int | None:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return None
+
+
 def test_three_workers_deliver_every_statement_and_score_exactly_once(app, lms, workers, ralph, ralph_user):
     pairs = launch_everyone(lms)
     workers.start(3)
@@ -234,6 +247,8 @@ def test_three_workers_deliver_every_statement_and_score_exactly_once(app, lms, 
         assert set(attempts) == {1}
         assert set(s.scalars(select(ScoreOutbox.attempts)).all()) == {1}
     assert workers.alive() == 3
+    # They yield the CPU to web requests (``worker --nice``, 10 by default).
+    assert workers.niceness() == {os.getpriority(os.PRIO_PROCESS, 0) + 10}
 
 
 def test_a_worker_killed_mid_batch_loses_and_duplicates_nothing(app, lms, workers, ralph, ralph_user):
