@@ -61,8 +61,9 @@ def on_record(session: Session, record: TrainingRecord) -> None:
     The check reads first and writes (the course completed, a certificate, a
     revocation) only when something changes, inside a savepoint: a failed check never
     undoes the learner's result (`certs check` runs it again), and a result that changes
-    nothing costs two queries."""
-    if record.kind in SKIP_KINDS or not has_app_context():
+    nothing costs two queries. A result still in progress meets no rule and revokes
+    nothing: it costs none."""
+    if record.kind in SKIP_KINDS or record.status == "in_progress" or not has_app_context():
         return
     try:
         user_ids = _linked_user_ids(session, record.user_id)

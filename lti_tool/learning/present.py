@@ -3,6 +3,7 @@ HTML (course files served from the version), questions ready for a form or a rev
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +33,19 @@ def text(value) -> str:
 
 
 def markdown(source: str, version_id: int, folder: str) -> Markup:
-    html = render_markdown(
-        source, folder=folder, language=language(), asset_prefixes=ASSET_PREFIXES,
+    """Safe HTML of a version's Markdown. A version never changes, so each text is
+    rendered once per process and language; the shape of this request's asset URLs is
+    part of the key (a session carried in the URL has its own)."""
+    return Markup(_rendered(source, version_id, folder, language(),
+                            url_for("learning.asset", version_id=version_id, path="x")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _rendered(source: str, version_id: int, folder: str, language: str, _url_shape: str) -> str:
+    return render_markdown(
+        source, folder=folder, language=language, asset_prefixes=ASSET_PREFIXES,
         asset_url=lambda path: url_for("learning.asset", version_id=version_id, path=path),
     )
-    return Markup(html)
 
 
 @dataclass
