@@ -17,7 +17,7 @@ from lti_tool.hr import bp, exports, roster, tokens
 from lti_tool.hr.models import DONE, ApiToken, ExportJob
 from lti_tool.hr.views import hr_only
 from lti_tool.practical.helpers import local_time, tr
-from lti_tool.records.file import _course_title
+from lti_tool.records.file import course_title
 
 
 def job_or_404(job_id: int) -> ExportJob:
@@ -57,7 +57,7 @@ def export_page(job_id: int):
                      "revoked": _("Revoked")}
     used = [(label, value) for label, value in (
         (_("Department"), f.department),
-        (_("Course"), tr(_course_title(session, f.course_id)) if f.course_id else ""),
+        (_("Course"), tr(course_title(session, f.course_id)) if f.course_id else ""),
         (_("From"), f.date_from.isoformat() if f.date_from else ""),
         (_("To"), f.date_to.isoformat() if f.date_to else ""),
         (_("Status"), status_labels.get(f.status, f.status)),

@@ -12,7 +12,7 @@ from lti_tool.errors import UserError
 from lti_tool.hr import bp, charts, queries
 from lti_tool.lti import roles
 from lti_tool.practical.helpers import PER_PAGE, page_number, pages, tr
-from lti_tool.records.file import _course_title, training_file
+from lti_tool.records.file import course_title, training_file
 from lti_tool.records.models import Employee
 from lti_tool.records.views import file_response
 
@@ -30,7 +30,7 @@ def choices() -> dict:
     session, organisation_id = db.session(), auth.current_actor().organisation_id
     course_ids = queries.courses(session, organisation_id)
     return {"departments": queries.departments(session, organisation_id),
-            "courses": [(c, tr(_course_title(session, c))) for c in course_ids]}
+            "courses": [(c, tr(course_title(session, c))) for c in course_ids]}
 
 
 @bp.route("/")

@@ -142,10 +142,10 @@ def summary(session: Session, context_id: int, course_id: str) -> Summary:
 
 def open_questionnaires(session: Session, actor) -> list[tuple[str, dict]]:
     """Courses of the actor's LMS course they took part in and have not rated yet."""
-    from lti_tool.records.file import _course_title
+    from lti_tool.records.file import course_title
 
     course_ids = set(session.scalars(select(TrainingRecord.course_id).where(
         TrainingRecord.user_id == actor.user_id, TrainingRecord.context_id == actor.context_id,
         TrainingRecord.status.in_(TOOK_PART), TrainingRecord.kind != "questionnaire")))
-    return [(course_id, _course_title(session, course_id)) for course_id in sorted(course_ids)
+    return [(course_id, course_title(session, course_id)) for course_id in sorted(course_ids)
             if not has_answered(session, actor.platform_id, actor.context_id, course_id, actor.user_id)]

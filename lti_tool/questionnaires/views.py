@@ -11,7 +11,7 @@ from lti_tool.errors import UserError
 from lti_tool.lti import roles
 from lti_tool.questionnaires import bp, services
 from lti_tool.questionnaires.models import MIN_RESPONSES, QUESTIONS
-from lti_tool.records.file import _course_title
+from lti_tool.records.file import course_title
 
 LABELS = {"content": _l("The content of the training"), "method": _l("The teaching method"),
           "trainer": _l("The trainer")}
@@ -25,7 +25,7 @@ def answer(course_id: str):
     session = db.session()
     if not services.took_part(session, actor.user_id, actor.context_id, course_id):
         abort(404)
-    title = _course_title(session, course_id)
+    title = course_title(session, course_id)
     if services.has_answered(session, actor.platform_id, actor.context_id, course_id, actor.user_id):
         return render_template("questionnaires/thanks.html", title=title, already=True)
     if request.method == "POST":
@@ -54,5 +54,5 @@ def answer(course_id: str):
 def results(course_id: str):
     actor = auth.current_actor()
     summary = services.summary(db.session(), actor.context_id, course_id)
-    return render_template("questionnaires/results.html", summary=summary, title=_course_title(db.session(), course_id),
+    return render_template("questionnaires/results.html", summary=summary, title=course_title(db.session(), course_id),
                            labels=LABELS, minimum=MIN_RESPONSES)

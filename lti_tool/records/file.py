@@ -85,7 +85,7 @@ def training_file(session: Session, employee: Employee, now: datetime | None = N
         by_course[record.course_id].append(record)
     for course_id, rows in by_course.items():
         course_row = next((r for r in rows if r.kind == "course"), None)
-        title = (course_row.title if course_row else None) or _course_title(session, course_id)
+        title = (course_row.title if course_row else None) or course_title(session, course_id)
         section = sections[course_id] = CourseSection(course_id, title)
         for r in sorted(rows, key=lambda r: (KIND_ORDER.get(r.kind, 9), r.item_id)):
             if r.kind == "certificate":
@@ -99,7 +99,8 @@ def training_file(session: Session, employee: Employee, now: datetime | None = N
     return TrainingFile(employee, sorted(sections.values(), key=lambda s: s.course_id), lines)
 
 
-def _course_title(session: Session, course_id: str) -> dict:
+def course_title(session: Session, course_id: str) -> dict:
+    """A course's title in both languages (its latest version's; its id if none)."""
     from lti_tool.catalog.current import current_version
     from lti_tool.catalog.importer import latest_version
 

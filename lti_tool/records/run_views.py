@@ -17,6 +17,7 @@ from lti_tool.practical.helpers import tr
 from lti_tool.questionnaires.models import MIN_RESPONSES
 from lti_tool.questionnaires.views import LABELS
 from lti_tool.records import bp, runs
+from lti_tool.records.file import course_title
 from lti_tool.records.models import TrainingRecord
 
 
@@ -47,7 +48,8 @@ def run_list():
         query = query.where(TrainingRecord.context_id == actor.context_id)
     session = db.session()
     rows = [(session.get(Context, c), course, n) for c, course, n in session.execute(query)]
-    return render_template("records/runs.html", rows=rows)
+    titles = {course: tr(course_title(session, course)) for course in {course for _c, course, _n in rows}}
+    return render_template("records/runs.html", rows=rows, titles=titles)
 
 
 def _summary_pdf(run: runs.Run) -> bytes:

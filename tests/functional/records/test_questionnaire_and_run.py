@@ -83,7 +83,7 @@ def test_a_course_run_archive_holds_every_part(people, platform, app, db_session
     instructor = people("instructor", link=runs_link)  # the link opens the course runs
     context_id = db_session.scalars(select(Context.id).order_by(Context.id)).first()
     assert instructor.url.endswith("/records/runs/")
-    assert "basics" in instructor.page.text_of("runs")
+    assert "基础课程" in instructor.page.text_of("runs") and "basics" not in instructor.page.text_of("runs")  # its title, not its id
     report = instructor.session.get(f"{base}/records/runs/{context_id}/basics/summary.pdf", timeout=60)
     words = subprocess.run(["pdftotext", "-layout", "-", "-"], input=report.content, capture_output=True).stdout.decode()
     assert report.status_code == 200 and "培训总结报告" in words and "1 人完成课程" in words and "通过率" in words
