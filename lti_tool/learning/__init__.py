@@ -28,8 +28,14 @@ def emit_due_statements(app: Flask) -> int:
     from lti_tool.db import get_db
     from lti_tool.learning import attempts, lessons
 
-    with app.app_context(), get_db(app).sessionmaker.begin() as session:
-        return attempts.emit_due_statements(session) + lessons.emit_due_statements(session)
+    maker = get_db(app).sessionmaker
+    with app.app_context():
+        with maker.begin() as session:  # the claim, committed before the statements are built
+            claimed = attempts.claim_due_statements(session)
+        with maker.begin() as session:
+            paid = attempts.pay_due_statements(session, claimed)
+        with maker.begin() as session:
+            return paid + lessons.emit_due_statements(session)
 
 
 def init_app(app: Flask) -> None:

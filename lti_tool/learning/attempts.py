@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select, true, update
+from sqlalchemy import bindparam, case, func, select, true, update
 from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -254,15 +254,40 @@ def stored_marks(attempt: QuizAttempt) -> dict[str, Mark]:
     return marks
 
 
-def emit_due_statements(session: Session, limit: int = 50) -> int:
-    """Emit the statements of attempts that still owe them: attempted; once submitted,
-    each question answered, then, when graded, the attempt completed and passed or
-    failed (an attempt waiting for an instructor gets those when it is graded). One
-    already stored (the same id) is skipped."""
-    due = session.scalars(
-        select(QuizAttempt).where(QuizAttempt.statements_due.is_(True)).order_by(QuizAttempt.id).limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+#: How long a worker's claim on the statements of an attempt lasts (a worker that dies
+#: leaves them to the next pass after it).
+STATEMENTS_LEASE = timedelta(minutes=5)
+_TABLE = QuizAttempt.__table__
+_DUE = (select(_TABLE.c.id).where(_TABLE.c.statements_due.is_(True),
+                                  (_TABLE.c.statements_lease.is_(None)) | (_TABLE.c.statements_lease < bindparam("now")))
+        .order_by(_TABLE.c.id).limit(bindparam("limit")).with_for_update(skip_locked=True))
+# Paid: the flag goes unless the attempt changed since it was read (a submit in the
+# meantime flags it again and changes its status): then the next pass builds the rest.
+_PAID = (update(_TABLE).where(_TABLE.c.id == bindparam("paid_id"))
+         .values(statements_lease=None,
+                 statements_due=case((_TABLE.c.status == bindparam("seen_status"), False), else_=_TABLE.c.statements_due))
+         .returning(_TABLE.c.statements_due))
+
+
+def claim_due_statements(session: Session, limit: int = 50, now: datetime | None = None) -> list[int]:
+    """The attempts whose statements one pass builds, claimed for ``STATEMENTS_LEASE``.
+    Committed on their own (``learning.emit_due_statements``), before building: a learner
+    submitting an attempt meanwhile never waits for the pass, and two workers never
+    claim the same attempt."""
+    now = now or utcnow()
+    ids = list(session.scalars(_DUE, {"now": now, "limit": limit}))
+    if ids:
+        session.execute(update(_TABLE).where(_TABLE.c.id.in_(ids)).values(statements_lease=now + STATEMENTS_LEASE))
+    return ids
+
+
+def pay_due_statements(session: Session, ids: list[int]) -> int:
+    """Emit the statements the claimed attempts owe: attempted; once submitted, each
+    question answered, then, when graded, the attempt completed and passed or failed (an
+    attempt waiting for an instructor gets those when it is graded). Read without a row
+    lock; one already stored (the same id) is skipped. Returns how many were built."""
+    due = session.scalars(select(QuizAttempt).where(QuizAttempt.id.in_(ids)).order_by(QuizAttempt.id)).all() \
+        if ids else []
     for attempt in due:
         statements.attempt_started(session, attempt, *quiz_of(session, attempt, graded=False))
         if attempt.status != OPEN:
@@ -271,9 +296,17 @@ def emit_due_statements(session: Session, limit: int = 50) -> int:
             statements.answered(session, attempt, version, quiz, marks, attempt.submitted_at)
             if attempt.status == GRADED:
                 statements.attempt_graded(session, attempt, version, quiz)
-        attempt.statements_due = False
     session.flush()
+    for attempt in due:  # last, just before the commit: the rows are locked only from here
+        still_due = session.execute(_PAID, {"paid_id": attempt.id, "seen_status": attempt.status}).scalar_one()
+        set_committed_value(attempt, "statements_due", still_due)
+        set_committed_value(attempt, "statements_lease", None)
     return len(due)
+
+
+def emit_due_statements(session: Session, limit: int = 50) -> int:
+    """Claim and pay in one transaction (the worker's pass claims in a transaction of its own)."""
+    return pay_due_statements(session, claim_due_statements(session, limit))
 
 
 def grade_paper(quiz: QuizDef, attempt: QuizAttempt, answers: dict | None = None) -> dict[str, Mark]:

@@ -79,6 +79,8 @@ class QuizAttempt(Base):
     # Its xAPI statements are still to be built (by the worker, from the stored attempt
     # and responses): set in the start's and the submit's transactions, so none is lost.
     statements_due: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Until when a worker's pass has claimed them (``attempts.claim_due_statements``).
+    statements_lease: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
     context: Mapped[Context] = relationship()
