@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, bindparam, create_engine, event, inspect
+from sqlalchemy import MetaData, bindparam, create_engine, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 
@@ -108,6 +108,25 @@ def upsert(session: Session, model, keys: dict, values: dict):
 
 
 _UPSERT: dict = {}
+
+
+def upsert_changed(session: Session, model, keys: dict, values: dict):
+    """``upsert`` for a row many requests share (an LMS course, a resource link): read
+    first, and written only when it is missing or one of ``values`` differs. An upsert
+    locks its row until the transaction ends, so a class launching together would queue
+    on it; a read takes no lock."""
+    statement = _BY_KEYS.get((model, tuple(keys)))
+    if statement is None:
+        columns = model.__table__.c
+        statement = _BY_KEYS[(model, tuple(keys))] = select(model).where(
+            *(columns[name] == bindparam(name) for name in keys))
+    found = session.scalars(statement, keys).first()
+    if found is not None and all(getattr(found, name) == value for name, value in values.items()):
+        return found
+    return upsert(session, model, keys, values)
+
+
+_BY_KEYS: dict = {}
 
 
 def insert_once(session: Session, model, values: dict, keys: list[str]) -> bool:

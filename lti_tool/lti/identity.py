@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from lti_tool.db import upsert, utcnow
+from lti_tool.db import upsert, upsert_changed, utcnow
 from lti_tool.lti import roles as role_map
 from lti_tool.lti.launch import CLAIM, ValidLaunch
 from lti_tool.lti.models import Context, Enrolment, ResourceLink, User
@@ -34,7 +34,8 @@ def _present(**values) -> dict:
 
 def record_launch(session: Session, launch: ValidLaunch, hr_roles=role_map.DEFAULT_HR_ROLES) -> LaunchIdentity:
     """Create or refresh the user, context, enrolment and resource link of a launch,
-    one upsert statement each; ``hr_roles``: the LTI roles that grant HR in the
+    one statement each (the context and resource link, which a whole class shares, are
+    written only when the launch changes them); ``hr_roles``: the LTI roles that grant HR in the
     platform's organisation (``roles.hr_roles_of``)."""
     claims = launch.claims
     now = utcnow()
@@ -59,7 +60,7 @@ def record_launch(session: Session, launch: ValidLaunch, hr_roles=role_map.DEFAU
     if context_claim.get("id"):
         ags = claims.get(AGS_CLAIM) or {}
         nrps = claims.get(NRPS_CLAIM) or {}
-        context = upsert(
+        context = upsert_changed(  # one row for the whole class: read, written only on a change
             session, Context,
             {"deployment_pk": launch.deployment.id, "lms_context_id": str(context_claim["id"])[:255]},
             _present(
@@ -79,7 +80,7 @@ def record_launch(session: Session, launch: ValidLaunch, hr_roles=role_map.DEFAU
         if link_claim.get("id"):
             custom = claims.get(CLAIM + "custom") or {}
             item = custom.get("item_kind") and custom.get("item_id")
-            resource_link = upsert(
+            resource_link = upsert_changed(
                 session, ResourceLink,
                 {"context_id": context.id, "lms_resource_link_id": str(link_claim["id"])[:255]},
                 _present(
