@@ -282,10 +282,11 @@ def main() -> int:
         def cpu() -> dict[str, float]:  # what the tool's servers used so far, whatever else runs
             return {name: sum(tree_cpu_seconds(getattr(p, "pid", p)) for p in ps) for name, ps in servers.items()}
 
-        before = cpu()
+        before, own_before = cpu(), time.process_time()
         tool, tool_elapsed = drive(args.learners, args.concurrency, learner)
-        during = cpu()
+        during, own_during = cpu(), time.process_time()
         base, base_elapsed = drive(args.learners, args.concurrency, plain)
+        own_after = time.process_time()
         drained = wait_drained(app, args.drain_timeout)
         after = cpu()
         loss = check_nothing_lost(app, lms, ralph, lrs_user, args.learners + 1)
@@ -315,6 +316,13 @@ def main() -> int:
     print("server CPU per learner, ms (under the load / with the workers' drain after it): "
           + ", ".join(f"{name} {load[name]:.1f} / {per[name]:.1f}" for name in per)
           + f"; total {sum(load.values()):.1f} / {sum(per.values()):.1f}")
+    # The simulated browsers and the test LMS share this process (and its GIL): what they
+    # cost is the load's, not the tool's; the plain endpoint's clients are lighter (no
+    # LMS, no forms to read and post on).
+    print(f"this process (the clients, and the test LMS for the tool), CPU per learner: tool run "
+          f"{1000 * (own_during - own_before) / args.learners:.1f} ms ({(own_during - own_before) / tool_elapsed:.2f} "
+          f"of a core), plain run {1000 * (own_after - own_during) / args.learners:.1f} ms "
+          f"({(own_after - own_during) / base_elapsed:.2f} of a core)")
     print(f"errors: tool {len(tool.errors)}, plain {len(base.errors)}; drained in {drained:.1f} s after the load")
     for sample in (tool.errors + base.errors)[:5]:
         print("  ", sample)

@@ -30,12 +30,12 @@ def emit_due_statements(app: Flask) -> int:
 
     maker = get_db(app).sessionmaker
     with app.app_context():
-        with maker.begin() as session:  # the claim, committed before the statements are built
-            claimed = attempts.claim_due_statements(session)
+        with maker.begin() as session:  # the claims, committed before the statements are built
+            claimed = attempts.claim_due_statements(session), lessons.claim_due_statements(session)
         with maker.begin() as session:
-            paid = attempts.pay_due_statements(session, claimed)
+            paid = attempts.pay_due_statements(session, claimed[0])
         with maker.begin() as session:
-            return paid + lessons.emit_due_statements(session)
+            return paid + lessons.pay_due_statements(session, claimed[1])
 
 
 def init_app(app: Flask) -> None:

@@ -254,31 +254,43 @@ def stored_marks(attempt: QuizAttempt) -> dict[str, Mark]:
     return marks
 
 
-#: How long a worker's claim on the statements of an attempt lasts (a worker that dies
+#: How long a worker's claim on the statements of a row lasts (a worker that dies
 #: leaves them to the next pass after it).
 STATEMENTS_LEASE = timedelta(minutes=5)
 _TABLE = QuizAttempt.__table__
-_DUE = (select(_TABLE.c.id).where(_TABLE.c.statements_due.is_(True),
-                                  (_TABLE.c.statements_lease.is_(None)) | (_TABLE.c.statements_lease < bindparam("now")))
-        .order_by(_TABLE.c.id).limit(bindparam("limit")).with_for_update(skip_locked=True))
+_DUE: dict = {}  # per table: the rows owing statements and not claimed, built once
+
+
+def claim_due(session: Session, model, limit: int = 50, now: datetime | None = None) -> list[int]:
+    """The rows of ``model`` (quiz attempts, lesson progress: ``statements_due`` and
+    ``statements_lease``) whose statements one pass builds, claimed for
+    ``STATEMENTS_LEASE``. Committed on their own (``learning.emit_due_statements``),
+    before building: a learner's request meanwhile never waits for the pass, and two
+    workers never claim the same row."""
+    now, table = now or utcnow(), model.__table__
+    due = _DUE.get(table)
+    if due is None:
+        due = _DUE[table] = (
+            select(table.c.id).where(table.c.statements_due.is_(True),
+                                     table.c.statements_lease.is_(None) | (table.c.statements_lease < bindparam("now")))
+            .order_by(table.c.id).limit(bindparam("limit")).with_for_update(skip_locked=True))
+    ids = list(session.scalars(due, {"now": now, "limit": limit}))
+    if ids:
+        session.execute(update(table).where(table.c.id.in_(ids)).values(statements_lease=now + STATEMENTS_LEASE))
+    return ids
+
+
+def claim_due_statements(session: Session, limit: int = 50, now: datetime | None = None) -> list[int]:
+    """The quiz attempts one pass builds the statements of (``claim_due``)."""
+    return claim_due(session, QuizAttempt, limit, now)
+
+
 # Paid: the flag goes unless the attempt changed since it was read (a submit in the
 # meantime flags it again and changes its status): then the next pass builds the rest.
 _PAID = (update(_TABLE).where(_TABLE.c.id == bindparam("paid_id"))
          .values(statements_lease=None,
                  statements_due=case((_TABLE.c.status == bindparam("seen_status"), False), else_=_TABLE.c.statements_due))
          .returning(_TABLE.c.statements_due))
-
-
-def claim_due_statements(session: Session, limit: int = 50, now: datetime | None = None) -> list[int]:
-    """The attempts whose statements one pass builds, claimed for ``STATEMENTS_LEASE``.
-    Committed on their own (``learning.emit_due_statements``), before building: a learner
-    submitting an attempt meanwhile never waits for the pass, and two workers never
-    claim the same attempt."""
-    now = now or utcnow()
-    ids = list(session.scalars(_DUE, {"now": now, "limit": limit}))
-    if ids:
-        session.execute(update(_TABLE).where(_TABLE.c.id.in_(ids)).values(statements_lease=now + STATEMENTS_LEASE))
-    return ids
 
 
 def pay_due_statements(session: Session, ids: list[int]) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from lti_tool.catalog import cache
@@ -17,7 +17,7 @@ from lti_tool.catalog.models import CourseVersion
 from lti_tool.db import utcnow
 from lti_tool.jobs import kick
 from lti_tool.learning import statements
-from lti_tool.learning.attempts import STATEMENTS_DRAINER, Learner, people
+from lti_tool.learning.attempts import STATEMENTS_DRAINER, Learner, claim_due, people
 from lti_tool.learning.course_grade import publish_course_grade
 from lti_tool.learning.models import COMPLETED, IN_PROGRESS, LessonProgress
 from lti_tool.lti.models import User
@@ -135,15 +135,28 @@ def report_progress(session: Session, learner: Learner, version: CourseVersion, 
     return row
 
 
-_DUE = (select(LessonProgress).where(LessonProgress.statements_due.is_(True)).order_by(LessonProgress.id)
-        .limit(bindparam("limit")).with_for_update(skip_locked=True))
+_TABLE = LessonProgress.__table__
+# Paid: the events go unless more were added since they were read (then the next pass
+# builds them all again; each statement is stored once).
+_PAID = (update(_TABLE).where(_TABLE.c.id == bindparam("paid_id"))
+         .values(statements_lease=None,
+                 statements_due=case((func.json_array_length(_TABLE.c.due_events) == bindparam("seen"), False),
+                                     else_=_TABLE.c.statements_due),
+                 due_events=case((func.json_array_length(_TABLE.c.due_events) == bindparam("seen"), None),
+                                 else_=_TABLE.c.due_events)))
 
 
-def emit_due_statements(session: Session, limit: int = 50) -> int:
-    """Build and record the statements lesson rows owe, each at its own moment and with
-    the course version the learner read; returns how many rows paid. A statement
-    already stored (the same id) is skipped."""
-    due = session.scalars(_DUE, {"limit": limit}).all()
+def claim_due_statements(session: Session, limit: int = 50, now: datetime | None = None) -> list[int]:
+    """The lesson rows one pass builds the statements of (``attempts.claim_due``)."""
+    return claim_due(session, LessonProgress, limit, now)
+
+
+def pay_due_statements(session: Session, ids: list[int]) -> int:
+    """Build and record the statements the claimed rows owe, each at its own moment and
+    with the course version the learner read, reading the rows without a lock; returns
+    how many rows paid. A statement already stored (the same id) is skipped."""
+    due = session.scalars(select(LessonProgress).where(LessonProgress.id.in_(ids)).order_by(LessonProgress.id)).all() \
+        if ids else []
     for row in due:
         user, context = people(session, row.user_id, row.context_id)
         for event in row.due_events or []:
@@ -153,9 +166,16 @@ def emit_due_statements(session: Session, limit: int = 50) -> int:
                 statements.lesson_opened(session, user, context, version, lesson, at, completed=False)
             else:
                 statements.lesson_progressed(session, user, context, version, lesson, event["progress"], at)
-        row.statements_due, row.due_events = False, None
     session.flush()
+    for row in due:  # last, just before the commit: the rows are locked only from here
+        session.execute(_PAID, {"paid_id": row.id, "seen": len(row.due_events or [])})
+        session.expire(row)  # as it now stands
     return len(due)
+
+
+def emit_due_statements(session: Session, limit: int = 50) -> int:
+    """Claim and pay in one transaction (the worker's pass claims in a transaction of its own)."""
+    return pay_due_statements(session, claim_due_statements(session, limit))
 
 
 def _record(session: Session, user: User, learner: Learner, version: CourseVersion, lesson: dict, status: str,

@@ -40,6 +40,8 @@ class LessonProgress(Base):
     # with the request's own write and built by the worker (``lessons.emit_due_statements``).
     statements_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"), index=True)
     due_events: Mapped[list | None] = mapped_column(JSON)  # [{"kind", "at", "version", "progress"?}]
+    # Until when a worker's pass has claimed them (``attempts.claim_due``).
+    statements_lease: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuizAttempt(Base):
