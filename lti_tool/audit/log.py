@@ -35,6 +35,8 @@ ACTIONS = {
     "registration_invite.created": _l("Registration invitation created"),
     "registration_invite.revoked": _l("Registration invitation revoked"),
     "registration_invite.listed": _l("Registration invitations listed"),
+    "approver.appointed": _l("Approver named"),
+    "approver.dismissed": _l("Approver removed"),
 }
 
 

@@ -50,6 +50,10 @@ TOOL_ITEMS = [
     ToolItem("certificates", {"zh-CN": "我的证书", "en": "My certificates"},
              {"zh-CN": "学员的结业证书，可下载 PDF 并查看有效期。",
               "en": "The learner's completion certificates, as PDFs, with their validity."}),
+    ToolItem("approvals", {"zh-CN": "我的审批", "en": "My approvals"},
+             {"zh-CN": "管理层、培训部门负责人与部门主管审批培训需求报告、培训计划、预算与费用报销。",
+              "en": "Management, the head of the training department and department heads approve needs "
+                    "reports, training plans, budgets and expense claims."}),
     ToolItem("runs", {"zh-CN": "培训班次", "en": "Course runs"},
              {"zh-CN": "培训师与人力资源人员查看本课程班次的签到、成绩与培训归档。",
               "en": "Trainers and HR see the attendance, results and training archive of course runs."}),

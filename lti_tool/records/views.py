@@ -46,7 +46,8 @@ def mine_export(fmt: str):
 def open_item(item_id: str):
     """A link placed with custom ``item_kind=records`` opens the training pages:
     ``item_id`` "hr" → the HR console (HR) or the own file; "file" → the own file;
-    "certificates" → the own certificates; "runs" → the course runs (trainers, HR)."""
+    "certificates" → the own certificates; "runs" → the course runs (trainers, HR);
+    "approvals" → the approver's inbox."""
     from flask import redirect, url_for
 
     from lti_tool.lti import roles
@@ -56,6 +57,8 @@ def open_item(item_id: str):
         return redirect(url_for("hr.console"))
     if item_id == "runs" and actor.has(roles.INSTRUCTOR, roles.HR):
         return redirect(url_for("records.run_list"))
+    if item_id == "approvals":
+        return redirect(url_for("approvals.inbox"))
     if item_id == "certificates":
         return redirect(url_for("certificates.mine"))
     return redirect(url_for("records.mine"))

@@ -60,6 +60,7 @@ PLACED = {
     "hr": {"learner": "/records/me", "hr": "/hr/"},  # the tool's own pages: kind "records", named by id
     "certificates": {"learner": "/certificates/"},
     "runs": {"learner": "/records/me", "instructor": "/records/runs/", "hr": "/records/runs/"},
+    "approvals": {"learner": "/approvals/"},
 }
 
 
