@@ -37,6 +37,7 @@ ACTIONS = {
     "registration_invite.listed": _l("Registration invitations listed"),
     "approver.appointed": _l("Approver named"),
     "approver.dismissed": _l("Approver removed"),
+    "assignment.created": _l("Training assigned"),
 }
 
 

@@ -126,8 +126,11 @@ def roster_apply():
     if not plan.ok:
         raise UserError(_("The file no longer passes the checks. Upload it again."), 422)
     changed = roster.apply(db.session(), auth.current_actor().organisation_id, plan)
+    from lti_tool.plans import assignments
+
+    onboarded = assignments.onboard(db.session(), auth.current_actor().organisation_id)  # new hires' training
     audited("roster.applied", f"roster import ({changed} employees)", employees=changed,
-            new=len(plan.new), changed=len(plan.changed), unchanged=plan.unchanged)
+            new=len(plan.new), changed=len(plan.changed), unchanged=plan.unchanged, assigned=onboarded)
     path.unlink(missing_ok=True)
     flash(_("Roster imported: %(n)d employees added or updated.", n=changed), "success")
     return redirect(url_for("hr.employees"), 303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -59,3 +59,34 @@ class PlanItem(Base):
     hours: Mapped[float | None] = mapped_column(Float)
 
     plan: Mapped[TrainingPlan] = relationship(back_populates="items")
+
+
+class Assignment(Base):
+    """A catalogue course assigned to a target group with a due date (from a plan item
+    or on its own). Its members are materialised (``AssignmentMember``); with
+    ``onboarding`` set, employees who later match (a roster import) join it."""
+
+    __tablename__ = "plan_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id", ondelete="SET NULL"))
+    course_id: Mapped[str] = mapped_column(String(255))
+    due_on: Mapped[date] = mapped_column(Date)
+    departments: Mapped[list] = mapped_column(JSON, default=list)  # any of these ([] : any department)
+    positions: Mapped[list] = mapped_column(JSON, default=list)  # any of these ([] : any position)
+    hired_from: Mapped[date | None] = mapped_column(Date)  # hired on or after
+    employee_numbers: Mapped[list] = mapped_column(JSON, default=list)  # named people, whatever the rule
+    onboarding: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AssignmentMember(Base):
+    __tablename__ = "plan_assignment_member"
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("plan_assignment.id", ondelete="CASCADE"), primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
