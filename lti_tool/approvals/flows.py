@@ -15,15 +15,17 @@ from lti_tool.approvals.models import (APPROVE, APPROVED, PENDING, REJECT, REJEC
 class DocumentKind:
     """``steps``: the approver roles, in order; ``label``: what the kind is called (a
     callable, so it is translated when shown); ``endpoint``: the page showing a
-    document (called with ``document_id``), or None; ``on_decided(session, request)``:
-    told when a request ends (approved, rejected, returned or withdrawn), in the same
-    transaction."""
+    document to those who manage it (called with ``document_id``), or None;
+    ``preview(session, document_id)``: the document as approvers read it (HTML), on the
+    request's page; ``on_decided(session, request)``: told when a request ends
+    (approved, rejected, returned or withdrawn), in the same transaction."""
 
     kind: str
     steps: tuple[str, ...]
     label: Callable[[], str]
     endpoint: str | None = None
     on_decided: Callable | None = None
+    preview: Callable | None = None
 
     def __post_init__(self):
         if not self.steps or any(step not in ROLES for step in self.steps):

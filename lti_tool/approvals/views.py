@@ -59,9 +59,11 @@ def _visible(request_id: int) -> tuple[ApprovalRequest, services.Person]:
 def _request_page(found: ApprovalRequest, me: services.Person, error: str = "", comment: str = "", status: int = 200):
     session = db.session()
     kind = flows.KINDS.get(found.kind)
-    document_url = url_for(kind.endpoint, document_id=found.document_id) if kind and kind.endpoint else None
+    manages = auth.current_actor().has(roles.HR)  # documents are managed by the training department (HR)
+    document_url = url_for(kind.endpoint, document_id=found.document_id) if kind and kind.endpoint and manages else None
     return render_template(
         "approvals/request.html", r=found, steps=kind.steps if kind else (), document_url=document_url,
+        preview=kind.preview(session, found.document_id) if kind and kind.preview else None,
         versions=services.history(session, found.kind, found.document_id),
         may_decide=services.may_decide(session, me, found),
         may_withdraw=found.state == PENDING and found.submitted_by == me.user_id,

@@ -31,7 +31,20 @@ def approval_kind(kind: str) -> str:
 def register_kinds() -> None:
     for kind in KINDS:
         flows.register(flows.DocumentKind(approval_kind(kind), STEPS[kind], label=lambda k=kind: str(KIND_LABELS[k]),
-                                          endpoint="plans.show"))
+                                          endpoint="plans.show", preview=preview))
+
+
+def preview(session: Session, plan_id: int):
+    """The plan as its approvers read it on the approval page (they need no HR role)."""
+    from flask import render_template
+    from markupsafe import Markup
+
+    from lti_tool.plans.views import catalogue, labels
+
+    plan = session.get(TrainingPlan, plan_id)
+    if plan is None:
+        return None
+    return Markup(render_template("plans/_preview.html", plan=plan, courses=catalogue(), **labels()))
 
 
 class Invalid(Exception):
