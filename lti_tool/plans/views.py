@@ -142,6 +142,26 @@ def submit(document_id: int):
     return redirect(url_for("approvals.show", request_id=found.id), 303)
 
 
+@bp.get("/<int:document_id>.pdf")
+@hr_only
+def export_pdf(document_id: int):
+    from weasyprint import HTML
+
+    session = db.session()
+    plan = services.plan_of(session, _organisation(), document_id)
+    versions = approvals.history(session, services.approval_kind(plan.kind), plan.id)
+    html = render_template("plans/plan_pdf.html", plan=plan, courses=catalogue(), versions=versions,
+                           latest=versions[0] if versions else None)
+    body = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
+    name = f"plan-{plan.year}-{plan.kind}-{plan.id}.pdf"
+    return current_app.response_class(body, mimetype="application/pdf",
+                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise ValueError(f"the PDF fetches no URL ({url})")
+
+
 @bp.get("/<int:document_id>.xlsx")
 @hr_only
 def export(document_id: int):

