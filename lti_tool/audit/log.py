@@ -38,6 +38,7 @@ ACTIONS = {
     "approver.appointed": _l("Approver named"),
     "approver.dismissed": _l("Approver removed"),
     "assignment.created": _l("Training assigned"),
+    "needs_survey.created": _l("Needs survey created"),
 }
 
 

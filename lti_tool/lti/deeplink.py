@@ -54,6 +54,10 @@ TOOL_ITEMS = [
              {"zh-CN": "管理层、培训部门负责人与部门主管审批培训需求报告、培训计划、预算与费用报销。",
               "en": "Management, the head of the training department and department heads approve needs "
                     "reports, training plans, budgets and expense claims."}),
+    ToolItem("needs", {"zh-CN": "培训需求调查", "en": "Training needs survey"},
+             {"zh-CN": "员工填写培训部门发出的培训需求调查；部门主管补充本部门的需求与建议。",
+              "en": "Employees answer the training department's needs surveys; department heads add their "
+                    "department's needs and suggestions."}),
     ToolItem("runs", {"zh-CN": "培训班次", "en": "Course runs"},
              {"zh-CN": "培训师与人力资源人员查看本课程班次的签到、成绩与培训归档。",
               "en": "Trainers and HR see the attendance, results and training archive of course runs."}),

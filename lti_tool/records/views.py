@@ -47,7 +47,7 @@ def open_item(item_id: str):
     """A link placed with custom ``item_kind=records`` opens the training pages:
     ``item_id`` "hr" → the HR console (HR) or the own file; "file" → the own file;
     "certificates" → the own certificates; "runs" → the course runs (trainers, HR);
-    "approvals" → the approver's inbox."""
+    "approvals" → the approver's inbox; "needs" → the needs surveys that ask them."""
     from flask import redirect, url_for
 
     from lti_tool.lti import roles
@@ -57,6 +57,8 @@ def open_item(item_id: str):
         return redirect(url_for("hr.console"))
     if item_id == "runs" and actor.has(roles.INSTRUCTOR, roles.HR):
         return redirect(url_for("records.run_list"))
+    if item_id == "needs":
+        return redirect(url_for("needs_answer.mine"))
     if item_id == "approvals":
         return redirect(url_for("approvals.inbox"))
     if item_id == "certificates":

@@ -61,6 +61,7 @@ PLACED = {
     "certificates": {"learner": "/certificates/"},
     "runs": {"learner": "/records/me", "instructor": "/records/runs/", "hr": "/records/runs/"},
     "approvals": {"learner": "/approvals/"},
+    "needs": {"learner": "/needs/"},
 }
 
 
