@@ -25,7 +25,7 @@ from pathlib import Path
 FAMILY = "Noto Serif CJK SC"
 CUT_FAMILY = "Certificate Serif CJK SC"  # the cut's name in the stylesheet, never a system font's
 DEBIAN_PATH = (Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"), 2)  # fonts-noto-cjk
-VERSION = 3  # change when the characters or options below change
+VERSION = 2  # change when the characters or options below change
 TEMPLATE = Path(__file__).parent / "templates" / "certificates" / "pdf.html"
 EXTRA_TEXT = "售后培训 · After-sales training"  # pdf.Face.issuer
 

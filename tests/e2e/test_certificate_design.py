@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from lti_tool.certificates import fonts
 from tests.functional.practical.conftest import SAMPLE
 from tests.support.accessibility import assert_accessible
 
@@ -22,6 +23,12 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def settings_overrides(settings_overrides):
     return {**settings_overrides, "content_path": SAMPLE}
+
+
+@pytest.fixture(autouse=True)
+def font_cut():
+    """The certificate font is cut (once a machine, ~10 s) before the pages' waits start."""
+    fonts.fonts()
 
 
 def seal_png() -> bytes:
@@ -80,3 +87,32 @@ def test_hr_sets_the_company_name_and_seal_and_sees_them_on_the_preview(platform
     assert data[:5] == b"%PDF-"
     words = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
     assert "华东汽车服务有限公司" in words and "王建国" in words and "欧阳娜娜娜娜" in words
+
+
+def test_the_preview_shows_in_a_frame_that_gets_no_cookies(app, live_tool, chromium, db_session):
+    from lti_tool.certificates import design
+    from lti_tool.lti import organisations
+    from tests.lti_platform import TestPlatform
+
+    with TestPlatform(tool_base_url=live_tool.url, hostname="localhost", storage_target="_parent") as lms:
+        lms.require_platform_session = False
+        lms.register_in_tool(app)
+        row = design.row_for(db_session, organisations.default(db_session).id)
+        row.company_name_zh = "华东汽车服务有限公司"
+        db_session.commit()
+        hr_link = lms.add_resource_link("培训管理", custom={"item_kind": "records", "item_id": "hr"})
+        context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{lms.base_url}/course/{lms.course.id}/view/{hr_link.id}?user=hr")
+            frame = page.frame(name="lti-tool")
+            frame.wait_for_url(re.compile(r".*/hr/.*"), timeout=20000, wait_until="commit")
+            frame.wait_for_load_state()
+            assert context.cookies(live_tool.url) == []  # the session is in the addresses
+            frame.get_by_role("link", name="证书样式").first.click()
+            frame.wait_for_url(re.compile(r".*/hr/certificate-design.*"))
+            company = frame.frame_locator("#preview-frame").locator(".company-zh")
+            company.wait_for(timeout=15000)
+            assert company.inner_text() == "华东汽车服务有限公司"
+        finally:
+            context.close()
