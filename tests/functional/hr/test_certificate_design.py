@@ -72,6 +72,8 @@ def test_hr_sets_the_design_and_new_certificates_and_the_preview_show_it(people,
     assert shown.company_name_zh == "华东汽车服务有限公司" and shown.seal_image_id and shown.primary_colour == "#0f766e"
     [event] = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "certificate_design.changed")).all()
     assert event.organisation_id == organisation_id and "seal_image_id" in event.details["fields"]
+    hr.get(f"{base}/hr/audit", {"action": "certificate_design.changed"})
+    assert hr.response.status_code == 200 and "证书样式已修改" in hr.page.text
     # the preview: the page and the sample PDF, with the sample's long name
     preview = hr.session.get(f"{base}{PAGE}/preview.html", timeout=30)
     assert preview.status_code == 200 and "华东汽车服务有限公司" in preview.text and 'class="seal"' in preview.text
