@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from lti_tool.audit.models import AuditEvent
 from lti_tool.certificates import design
-from lti_tool.certificates.models import Certificate, CertificateDesign
+from lti_tool.certificates.models import Certificate, CertificateDesign, CertificateImage
 from lti_tool.db import get_db
 from lti_tool.lti.models import Organisation, Platform
 from tests.functional.hr.conftest import complete
@@ -25,6 +25,7 @@ from tests.functional.practical.conftest import csrf
 from tests.lti_platform import TestPlatform
 
 PAGE = "/hr/certificate-design"
+POLYGLOT = b"<html><script>alert(document.cookie)</script></html>"  # after the PNG's last chunk
 
 
 def png(size=(200, 200), colour=(200, 0, 0, 255)) -> bytes:
@@ -61,8 +62,11 @@ def test_hr_sets_the_design_and_new_certificates_and_the_preview_show_it(people,
     assert hr.page.form("design-form") and "证书样式" in hr.page.text
     saved = post(hr, base, {"company_name_zh": "华东汽车服务有限公司", "company_name_en": "East China Auto Service",
                             "signatory1_name": "王建国", "signatory1_title": "总经理", "primary_colour": "#0F766E"},
-                 {"seal": ("seal.png", png(), "image/png"), "signature1": ("sig.png", png((300, 90)), "image/png")})
+                 {"seal": ("seal.png", png() + POLYGLOT, "image/png"),
+                  "signature1": ("sig.png", png((300, 90)), "image/png")})
     assert saved.status_code == 303
+    kept = db_session.scalars(select(CertificateImage)).all()
+    assert len(kept) == 2 and all(b"<script" not in image.data and image.mime == "image/png" for image in kept)
     hr.get(base + PAGE)
     assert hr.page.form("design-form")
     assert 'value="华东汽车服务有限公司"' in hr.response.text and 'value="#0f766e"' in hr.response.text
