@@ -24,6 +24,8 @@ ACTIONS = {
     "certificate.reissued": _l("Certificate reissued"),
     "roster.applied": _l("Roster imported"),
     "export.started": _l("Certificate export started"),
+    "certificate_design.changed": _l("Certificate design changed"),
+    "certificate_design.override_removed": _l("A course's own certificate design removed"),
     "training_file.exported": _l("Training file downloaded"),
     "audit.exported": _l("Audit log downloaded"),
     "employee.account_linked": _l("LMS account linked to an employee"),

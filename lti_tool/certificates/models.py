@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
@@ -40,6 +40,9 @@ class Certificate(Base):
     basis: Mapped[dict] = mapped_column(JSON, default=dict)
     render_attempts: Mapped[int] = mapped_column(Integer, default=0)
     render_error: Mapped[str] = mapped_column(Text, default="")
+    # The organisation's design as it stood at issue (design.Design.snapshot: names,
+    # colours, image ids); None for a certificate issued before designs existed.
+    design: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship()
 
@@ -78,3 +81,46 @@ class CertificateEvent(Base):
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CertificateImage(Base):
+    """A logo, signature or seal as uploaded by HR, re-encoded (images.py). Never
+    changed nor deleted: an issued certificate's design snapshot names it by id."""
+
+    __tablename__ = "certificate_image"
+    __table_args__ = (UniqueConstraint("organisation_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(32))  # image/png or image/jpeg
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CertificateDesign(Base):
+    """How an organisation's certificates look: its own design (``course_id`` "") and
+    per-course overrides. In an override a None field falls back to the organisation's
+    design, and there a None field to the product's default (design.resolve)."""
+
+    __tablename__ = "certificate_design"
+    __table_args__ = (UniqueConstraint("organisation_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(255), default="")
+    company_name_zh: Mapped[str | None] = mapped_column(String(120))
+    company_name_en: Mapped[str | None] = mapped_column(String(120))
+    logo_image_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_image.id", ondelete="SET NULL"))
+    seal_image_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_image.id", ondelete="SET NULL"))
+    signatory1_name: Mapped[str | None] = mapped_column(String(60))
+    signatory1_title: Mapped[str | None] = mapped_column(String(80))
+    signatory1_image_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_image.id", ondelete="SET NULL"))
+    signatory2_name: Mapped[str | None] = mapped_column(String(60))
+    signatory2_title: Mapped[str | None] = mapped_column(String(80))
+    signatory2_image_id: Mapped[int | None] = mapped_column(ForeignKey("certificate_image.id", ondelete="SET NULL"))
+    primary_colour: Mapped[str | None] = mapped_column(String(7))  # #rrggbb
+    accent_colour: Mapped[str | None] = mapped_column(String(7))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -11,9 +11,11 @@ far less than one layout per certificate (see bench/certificates.py).
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import threading
-from dataclasses import astuple, dataclass
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -30,9 +32,38 @@ _LOCK = threading.Lock()  # one FontConfiguration per process, which Pango does 
 _style = None  # (pid, fetcher, font configuration, stylesheet), made at first render in each process
 
 
+DEFAULT_ISSUER = "售后培训 · After-sales training"
+PT_PER_MM = 72 / 25.4
+TEXT_WIDTH_MM = 230  # the frame's inner width (pdf.css: .frame)
+
+
+def width_em(text: str) -> float:
+    """How wide ``text`` is set, in em: a CJK or full-width character is one em, a Latin
+    letter at most ~0.6 (capitals of the serif; lower case is narrower)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def fit_pt(text: str, largest: float, smallest: float, lines: int = 1, width_mm: float = TEXT_WIDTH_MM) -> float:
+    """The largest size (half points, from ``largest`` down to ``smallest``) at which
+    ``text`` fits ``lines`` lines of the frame; the stylesheet wraps what is still longer."""
+    em = width_em(text)
+    if not em:
+        return largest
+    size = math.floor(width_mm * PT_PER_MM * lines / em * 2) / 2
+    return max(smallest, min(largest, size))
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    title: str
+    image: str | None = None  # a data: URI
+
+
 @dataclass(frozen=True)
 class Face:
-    """What a certificate states, frozen at issue."""
+    """What a certificate states, frozen at issue, and how it looks (its organisation's
+    design as it stood at issue: names, ``data:`` URIs of its images, colours)."""
 
     number: str
     holder_name: str
@@ -43,8 +74,38 @@ class Face:
     valid_until: str | None
     hours: str
     verify_url: str
-    issuer: str = "售后培训 · After-sales training"
+    issuer: str = DEFAULT_ISSUER
     reissue_of: str | None = None
+    company_name_zh: str = ""
+    company_name_en: str = ""
+    logo: str | None = None
+    seal: str | None = None
+    signatories: tuple[Signatory, ...] = ()
+    primary_colour: str = "#1d4e89"
+    accent_colour: str = "#9a3412"
+
+    def texts(self) -> list[str]:
+        """Every text the page shows from the certificate (the font must have them all)."""
+        return [self.number, self.holder_name, self.employee_number, self.course_title_zh, self.course_title_en,
+                self.issued, self.valid_until or "", self.hours, self.verify_url, self.issuer, self.reissue_of or "",
+                self.company_name_zh, self.company_name_en,
+                *[text for s in self.signatories for text in (s.name, s.title)]]
+
+    @property
+    def holder_pt(self) -> float:
+        return fit_pt(self.holder_name, 28, 16)
+
+    @property
+    def course_pt(self) -> float:
+        return fit_pt(self.course_title_zh, 20, 12, lines=2)
+
+    @property
+    def course_en_pt(self) -> float:
+        return fit_pt(self.course_title_en, 12, 8.5, lines=2)
+
+    @property
+    def company_pt(self) -> float:
+        return fit_pt(self.company_name_zh, 16, 10, width_mm=180)
 
     @property
     def qr_png(self) -> str:
@@ -56,8 +117,15 @@ class RenderError(RuntimeError):
     """A certificate could not be rendered (the caller retries and reports)."""
 
 
-def html(faces: list[Face]) -> str:
-    return _ENV.get_template("certificates/pdf.html").render(certificates=faces)
+def html(faces: list[Face], inline_css: str | None = None) -> str:
+    """The certificates' HTML; ``inline_css`` (the stylesheet) for a browser's preview."""
+    return _ENV.get_template("certificates/pdf.html").render(certificates=faces, inline_css=inline_css)
+
+
+def preview_html(face: Face) -> str:
+    """One certificate as a page a browser shows (HR's preview): the PDF's own
+    template and stylesheet, with the fonts the browser has."""
+    return html([face], inline_css=(TEMPLATES / "certificates" / "pdf.css").read_text(encoding="utf-8"))
 
 
 def _stylesheet():
@@ -72,7 +140,7 @@ def _stylesheet():
 
         class Fetcher(URLFetcher):
             def fetch(self, url, headers=None):
-                if url == font_url or url.startswith("data:image/png;base64,"):
+                if url == font_url or url.startswith(("data:image/png;base64,", "data:image/jpeg;base64,")):
                     return super().fetch(url, headers)
                 raise ValueError(f"a certificate fetches no URL ({url[:80]})")
 
@@ -92,7 +160,7 @@ def _forget_style():  # WeasyPrint removes its font folder while the interpreter
 
 def _check_glyphs(faces: list[Face]) -> None:
     for face in faces:
-        if missing := fonts.fonts().missing("".join(str(value) for value in astuple(face) if value)):
+        if missing := fonts.fonts().missing("".join(face.texts())):
             raise RenderError(f"{face.number}: no certificate font has {missing!r}")
 
 

@@ -19,10 +19,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from lti_tool.catalog.models import CourseVersion
-from lti_tool.certificates import rules
+from lti_tool.certificates import design, rules
 from lti_tool.certificates.models import VALID, Certificate, CertificateEvent
 from lti_tool.db import utcnow
-from lti_tool.lti.models import User
+from lti_tool.lti.models import Platform, User
 from lti_tool.records.employees import employee_of, link_user
 from lti_tool.records.models import EmployeeUser, TrainingRecord
 
@@ -209,6 +209,7 @@ def issue(session: Session, *, user: User, version: CourseVersion, context_id: i
 
     now = now or utcnow()
     employee = employee_of(session, user.id) or link_user(session, user)
+    organisation_id = session.get(Platform, user.platform_id).organisation_id
     certificate = Certificate(
         platform_id=user.platform_id, user_id=user.id, context_id=context_id, course_id=version.slug,
         course_version_id=version.id, number=f"pending-{secrets.token_hex(8)}", code=new_code(),
@@ -219,6 +220,7 @@ def issue(session: Session, *, user: User, version: CourseVersion, context_id: i
                      else rules.add_months(now, int(validity_months)) if validity_months else None),
         replaces_id=replaces.id if replaces is not None else None, basis=basis, revoked_reason="",
         render_attempts=0, render_error="",
+        design=design.resolve(session, organisation_id, version.slug).snapshot(),  # its look, frozen with it
     )
     session.add(certificate)
     session.flush()
@@ -239,7 +241,6 @@ def issue(session: Session, *, user: User, version: CourseVersion, context_id: i
 
 def _emit_earned(session: Session, certificate: Certificate, user: User, version: CourseVersion) -> None:
     from lti_tool import events
-    from lti_tool.lti.models import Platform
     from xapi.statements import build
 
     platform = session.get(Platform, user.platform_id)

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.certificates import pdf
+from lti_tool.certificates import design, pdf
 from lti_tool.certificates.models import Certificate, CertificateEvent, CertificatePdf
 from lti_tool.certificates.services import verify_url
 from lti_tool.db import get_db, insert_once, utcnow
@@ -21,9 +21,10 @@ MAX_ATTEMPTS = 3
 BATCH = 10  # one worker pass: ~0.5-1 s of rendering, so other drainers are not held up
 
 
-def face(certificate: Certificate, base_url: str, replaced_number: str | None = None, zone: str | None = None
-         ) -> pdf.Face:
-    """What the PDF shows; its days in ``zone``, the holder's organisation's."""
+def face(certificate: Certificate, base_url: str, replaced_number: str | None = None, zone: str | None = None,
+         image_uris: dict[int, str] | None = None) -> pdf.Face:
+    """What the PDF shows; its days in ``zone``, the holder's organisation's; its look
+    the design kept at issue, its images from ``image_uris`` (design.image_uris)."""
     title = certificate.course_title or {}
     return pdf.Face(
         number=certificate.number, holder_name=certificate.holder_name, employee_number=certificate.employee_number,
@@ -32,7 +33,22 @@ def face(certificate: Certificate, base_url: str, replaced_number: str | None = 
         valid_until=local_time(certificate.valid_until, zone or DEFAULT_ZONE, "%Y-%m-%d") or None,
         hours=f"{certificate.hours:g}" if certificate.hours else "", verify_url=verify_url(certificate.code, base_url),
         reissue_of=replaced_number,
+        **design_fields(design.Design.from_snapshot(certificate.design), image_uris or {}),
     )
+
+
+def design_fields(shown: design.Design, image_uris: dict[int, str]) -> dict:
+    """The ``pdf.Face`` fields of a design."""
+    signatories = []
+    for n in (1, 2):
+        name, title = getattr(shown, f"signatory{n}_name"), getattr(shown, f"signatory{n}_title")
+        image = image_uris.get(getattr(shown, f"signatory{n}_image_id"))
+        if name or title or image:
+            signatories.append(pdf.Signatory(name or "", title or "", image))
+    return {"company_name_zh": shown.company_name_zh or "", "company_name_en": shown.company_name_en or "",
+            "logo": image_uris.get(shown.logo_image_id), "seal": image_uris.get(shown.seal_image_id),
+            "signatories": tuple(signatories), "primary_colour": shown.primary_colour,
+            "accent_colour": shown.accent_colour}
 
 
 def _faces(session: Session, certificates: list[Certificate], base_url: str) -> list[pdf.Face]:
@@ -40,7 +56,9 @@ def _faces(session: Session, certificates: list[Certificate], base_url: str) -> 
     numbers = dict(session.execute(select(Certificate.id, Certificate.number).where(Certificate.id.in_(replaced)))
                    .all()) if replaced else {}
     zones = zone_of_users(session, [c.user_id for c in certificates])
-    return [face(c, base_url, numbers.get(c.replaces_id), zones.get(c.user_id)) for c in certificates]
+    uris = design.image_uris(session, [i for c in certificates if c.design
+                                       for i in design.Design.from_snapshot(c.design).image_ids()])
+    return [face(c, base_url, numbers.get(c.replaces_id), zones.get(c.user_id), uris) for c in certificates]
 
 
 def _keep(session: Session, certificate: Certificate, data: bytes) -> bytes:

@@ -16,7 +16,7 @@ def _helpers():
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.hr import account_views, admin_views, api, audit_views, exports, views  # noqa: F401  (routes)
+    from lti_tool.hr import account_views, admin_views, api, audit_views, design_views, exports, views  # noqa: F401
     from lti_tool.jobs import register_drainer
 
     app.register_blueprint(bp)

@@ -6,7 +6,7 @@ of a document going through its kind's steps; decisions are its history. New tab
 only.
 
 Revision ID: 20261208_0270
-Revises: 20261208_0250
+Revises: 20261208_0260
 Create Date: 2026-12-08 00:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import lti_tool.db
 
 revision = "20261208_0270"
-down_revision = "20261208_0250"
+down_revision = "20261208_0260"
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@
  * refuse it sessionStorage too). It goes with every request to the tool:
  * as the X-Window-Secret header of fetch / XMLHttpRequest, as a field of each
  * same-origin link followed and form submitted, and in the address of the tool's
- * images. A copied address (with the session token) opened anywhere else has no
+ * images and frames (HR's certificate preview). A copied address (with the session token) opened anywhere else has no
  * session. The secret is taken out of the address bar and the history at once.
  */
 (function () {
@@ -87,7 +87,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!secret()) return;
-    document.querySelectorAll("img[src]").forEach(function (img) {
+    document.querySelectorAll("img[src], iframe[src]").forEach(function (img) {
       var src = new URL(img.src, location.href);
       if (src.origin === location.origin && src.searchParams.has(SESSION)) img.src = withSecret(img.src);
     });
