@@ -76,6 +76,28 @@ def bank_template(out: Path) -> None:
     click.echo(f"已写入 / written: {out}")
 
 
+@click.command("export-bank", help="Write every question of a course's quizzes as Moodle XML, GIFT or the Excel template.")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--course", "course", required=True, help="The course id (its folder in the library).")
+@click.option("--format", "format_", type=click.Choice(["moodle", "gift", "xlsx", "aiken"]), required=True)
+@click.option("--language", type=click.Choice(["zh-CN", "en"]), default="zh-CN", help="The language of the texts written.")
+@click.option("--library", type=click.Path(path_type=Path, file_okay=False), default=None, help="The course library (default: AFTERSALES_CONTENT_PATH).")
+def export_bank(out: Path, course: str, format_: str, language: str, library) -> None:
+    from lti_tool.banks import _formats
+    from lti_tool.banks.export import course_bank
+
+    try:
+        bank = course_bank((library or _library()) / course, language)
+    except BankError as exc:
+        raise click.ClickException(str(exc.message)) from exc
+    data, skipped = _formats()[format_].write(bank)
+    out.write_bytes(data)
+    click.echo(f"已写入 / written: {out} ({len(bank.items) - len(skipped)} question(s))")
+    for name in skipped:
+        click.echo(f"未导出 / not exported: {name}: 该格式无法表示此题 / the format cannot hold this question")
+
+
 def register(group: click.Group) -> None:
     group.add_command(import_bank)
     group.add_command(bank_template)
+    group.add_command(export_bank)

@@ -260,3 +260,45 @@ def _case(bank: Bank, item: Item, cells: dict, answer) -> bool:
     item.case, item.stem = item.stem, "阅读以下案例，回答问题。 Read the case and answer the question."
     item.parts = [part]
     return True
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def write(bank: Bank) -> tuple[bytes, list[str]]:
+    """``bank`` on the template's sheet; items it cannot hold (case analyses with
+    other than one written part, more than eight options) are named in the list."""
+    import io
+
+    from lti_tool.banks.template import COLUMNS, TYPES_ZH, write_template
+
+    buffer = io.BytesIO()
+    write_template(buffer, examples=False)
+    book = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    sheet = book.worksheets[0]
+    names = dict(zip(("single_choice", "multiple_choice", "true_false", "fill_blank", "short_answer", "case_analysis"), TYPES_ZH))
+    skipped = []
+    for number, item in enumerate(bank.items, start=1):
+        row = {"题型": names[item.type], "题干": item.stem, "解析": item.explanation, "分值": item.max_points, "知识点": item.topic, "难度": item.difficulty}
+        if item.type in ("single_choice", "multiple_choice"):
+            if len(item.options) > len(OPTION_LETTERS):
+                skipped.append(item.name or str(number))
+                continue
+            for letter, option in zip(OPTION_LETTERS, item.options):
+                row[f"选项{letter}"] = option.text
+            row["答案"] = ",".join(l for l, o in zip(OPTION_LETTERS, item.options) if o.correct)
+        elif item.type == "true_false":
+            row["答案"] = "对" if item.truth else "错"
+        elif item.type == "fill_blank":
+            row["答案"] = "；".join("/".join(accept) for accept in item.blanks)
+        elif item.type == "short_answer":
+            row["答案"] = item.reference_answer
+        else:
+            if len(item.parts) != 1 or item.parts[0].type != "short_answer":
+                skipped.append(item.name or str(number))
+                continue
+            row["题干"], row["答案"] = item.case, item.parts[0].reference_answer
+        sheet.append([row.get(column) for column in COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), skipped

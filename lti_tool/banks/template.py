@@ -3,8 +3,6 @@ from, and a second sheet that explains every column in Chinese and English."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,13 +27,24 @@ HELP = {
 }
 
 
-def write_template(out: Path) -> None:
+def write_template(out, examples: bool = True) -> None:
+    """The template at ``out`` (a path or a binary file); ``examples``: two sample rows."""
     book = Workbook()
     sheet = book.active
     sheet.title = "题库"
     sheet.append(COLUMNS)
+    if examples:
+        _examples(sheet)
+    _finish(book, sheet)
+    book.save(out)
+
+
+def _examples(sheet) -> None:
     sheet.append(["单选题", "接到报修后的第一步是什么？", "直接换件", "亲自确认并记录故障现象", "查询库存", "", "", "", "", "", "B", "先确认现象。", 2, "易", "诊断方法"])
     sheet.append(["判断题", "断电后即可直接接触导体。", "", "", "", "", "", "", "", "", "错", "须先验电。", 2, "中", "安全"])
+
+
+def _finish(book, sheet) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["B"].width = 48
@@ -59,4 +68,3 @@ def write_template(out: Path) -> None:
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    book.save(out)
