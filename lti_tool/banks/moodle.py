@@ -48,12 +48,13 @@ def read(path: Path) -> Bank:
         raise BankError(f"不是有效的 XML：{exc}", f"not well-formed XML: {exc}") from exc
     if root.tag != "quiz":
         raise BankError("不是 Moodle XML 题库（根元素应为 <quiz>）", "not a Moodle XML bank (the root element is not <quiz>)")
-    topic = None
-    for number, question in enumerate(root.findall("question"), start=1):
+    topic, number = None, 0
+    for question in root.findall("question"):
         kind = question.get("type", "")
         if kind == "category":
             topic = _category(question)
             continue
+        number += 1
         name = plain(_text(question.find("name")))
         where = f"第 {number} 题 / question {number}" + (f" ({name})" if name else "")
         if kind == "description":

@@ -108,8 +108,20 @@ def quiz_data(bank: Bank, pool: str, title: str | None = None) -> dict:
     }
 
 
+class _Dumper(yaml.SafeDumper):
+    """Texts of several lines as ``|`` blocks, as course writers write them."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value and not value.startswith(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def dump(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
 def validate_quiz(data: dict) -> list[str]:
