@@ -83,17 +83,14 @@ def _media(text: str, pool: str) -> str:
 
 def quiz_data(bank: Bank, pool: str, title: str | None = None) -> dict:
     """The quiz mapping for ``bank``: one pool per topic and points, each drawn in full."""
-    groups: dict[tuple[str, int], list[Item]] = {}
-    for item in bank.items:
-        groups.setdefault((item.topic or "", item.max_points), []).append(item)
+    groups: dict[tuple[str, int], list[tuple[int, Item]]] = {}
+    for number, item in enumerate(bank.items, start=1):  # ids follow the file's order
+        groups.setdefault((item.topic or "", item.max_points), []).append((number, item))
     name = title or pool
-    pools, draws, number = [], [], 0
+    pools, draws = [], []
     for index, ((topic, points), items) in enumerate(groups.items()):
         pool_id = pool if len(groups) == 1 else f"{pool}-{index + 1}"
-        questions = []
-        for item in items:
-            number += 1
-            questions.append(question_data(item, f"q{number}", pool))
+        questions = [question_data(item, f"q{number}", pool) for number, item in items]
         label = topic or name
         entry: dict = {"id": pool_id, "title": {"zh-CN": f"{label}（每题 {points} 分）", "en": f"{label} ({points} points each)"}}
         entry["questions"] = questions
