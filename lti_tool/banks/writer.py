@@ -105,7 +105,7 @@ def quiz_data(bank: Bank, pool: str, title: str | None = None) -> dict:
     }
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when built with it
     """Texts of several lines as ``|`` blocks, as course writers write them."""
 
 
