@@ -2,7 +2,7 @@
 
 Read: multichoice (single and multiple; fractions to our scoring rules where they
 express one), truefalse, shortanswer (→ fill_blank), numerical with zero tolerance
-(→ fill_blank), essay (→ short_answer), category (→ the topic, hence the pool) and
+(→ fill_blank), cloze of short answers (→ fill_blank), essay (→ short_answer), category (→ the topic, hence the pool) and
 ``file`` elements (base64) as media files; every other type is reported per
 question. The XML is parsed by defusedxml: a DTD, entities or external references
 refuse the whole file.
@@ -33,7 +33,7 @@ REFUSED = {
     "ddimageortext": ("拖放到图片题", "drag and drop onto image"), "ddmarker": ("拖放标记题", "drag and drop markers"),
     "calculated": ("计算题", "calculated"), "calculatedsimple": ("简单计算题", "simple calculated"),
     "calculatedmulti": ("计算选择题", "calculated multichoice"), "ordering": ("排序题", "ordering"),
-    "multianswer": ("嵌入式答案（完形）题", "embedded answers (cloze)"), "random": ("随机题", "random"),
+    "random": ("随机题", "random"),
     "numerical": ("数值题（有误差范围）", "numerical with a tolerance"),
 }
 
@@ -241,30 +241,83 @@ def _essay(bank: Bank, question, where: str) -> Item | None:
     return Item("short_answer", _rich(bank, question.find("questiontext"), where), where=where, reference_answer=reference)
 
 
+#: A cloze part: ``{weight:TYPE:answers}``; ``\}`` inside the answers is a brace.
+_CLOZE = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+_CLOZE_BLANKS = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC", "NUMERICAL", "NM"}
+
+
+def _multianswer(bank: Bank, question, where: str) -> Item | None:
+    """Cloze whose parts are all short answers or exact numbers → fill_blank."""
+    raw = _text(question.find("questiontext"))
+    parts = _CLOZE.findall(raw)
+    if not parts:
+        bank.error(where, "完形题中没有空", "the cloze question has no embedded answer")
+        return None
+    others = sorted({kind for _w, kind, _a in parts if kind not in _CLOZE_BLANKS})
+    if others:
+        bank.error(where, f"含选择小题（{', '.join(others)}）的完形题在本系统中没有对应题型，未导入",
+                   f"a cloze with choice parts ({', '.join(others)}) has no equivalent here: not imported")
+        return None
+    blanks, sensitive = [], set()
+    for _weight, kind, answers in parts:
+        accept = []
+        for answer in re.split(r"(?<!\\)~", answers):
+            answer = re.split(r"(?<!\\)#", answer, maxsplit=1)[0]
+            text, full = answer, False
+            if text.startswith("="):
+                text, full = text[1:], True
+            elif match := re.match(r"^%(-?\d+(?:\.\d+)?)%", text):
+                text, full = text[match.end():], float(match.group(1)) >= 99.9
+            if kind in ("NUMERICAL", "NM"):
+                text, _, tolerance = text.partition(":")
+                if full and tolerance and _number(tolerance, 0) != 0:
+                    bank.error(where, "完形题中有带误差的数值空，未导入", "a cloze blank is numerical with a tolerance: not imported")
+                    return None
+            text = plain(re.sub(r"\\(.)", r"\1", text))
+            if full and text:
+                accept.append(text)
+        if not accept:
+            bank.error(where, "完形题的某个空没有得满分的答案", "a cloze blank has no answer earning full marks")
+            return None
+        blanks.append(accept)
+        sensitive.add(kind.endswith("_C") or kind in ("SAC", "MWC"))
+    numbers = iter(range(1, len(parts) + 1))
+    question.find("questiontext").find("text").text = _CLOZE.sub(lambda _m: f"[[{next(numbers)}]]", raw)
+    stem = _rich(bank, question.find("questiontext"), where)
+    if len(sensitive) > 1:
+        bank.note(where, "各空大小写规则不同：全部按区分大小写处理", "blanks differ in case sensitivity: all are case sensitive")
+    return Item("fill_blank", stem, where=where, blanks=blanks, case_sensitive=True in sensitive, partial=True)
+
+
 _READERS = {"multichoice": _multichoice, "truefalse": _truefalse, "shortanswer": _shortanswer,
-            "numerical": _numerical, "essay": _essay}
+            "numerical": _numerical, "essay": _essay, "multianswer": _multianswer}
 
 
 # -- writing -------------------------------------------------------------------
 
 
 def write(bank: Bank) -> tuple[bytes, list[str]]:
-    """``bank`` as Moodle XML; the items it cannot hold (case analysis, several blanks)
-    are named in the list returned."""
+    """``bank`` as Moodle XML (a fill-in of several blanks as cloze); the items it
+    cannot hold (case analyses) are named in the list returned."""
     root, skipped, topic = Element("quiz"), [], object()
     for number, item in enumerate(bank.items, start=1):
-        if item.type == "case_analysis" or (item.type == "fill_blank" and len(item.blanks) != 1):
+        if item.type == "case_analysis":
             skipped.append(item.name or str(number))
             continue
         if item.topic != topic:
             topic = item.topic
             cat = SubElement(SubElement(root, "question", type="category"), "category")
             SubElement(cat, "text").text = "$course$/top" + (f"/{item.topic}" if item.topic else "")
+        cloze = item.type == "fill_blank" and len(item.blanks) != 1
         kind = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true_false": "truefalse",
-                "fill_blank": "shortanswer", "short_answer": "essay"}[item.type]
+                "fill_blank": "multianswer" if cloze else "shortanswer", "short_answer": "essay"}[item.type]
         q = SubElement(root, "question", type=kind)
         _add_text(SubElement(q, "name"), item.name or f"q{number}")
         stem = item.stem.replace("[[1]]", "_____") if item.type == "fill_blank" else item.stem
+        if cloze:
+            code = "SHORTANSWER_C" if item.case_sensitive else "SHORTANSWER"
+            stem = re.sub(r"\[\[(\d+)\]\]", lambda m: "{1:%s:%s}" % (code, "~".join(
+                "=" + re.sub(r"([}~=#\\])", r"\\\1", a) for a in item.blanks[int(m.group(1)) - 1])), item.stem)
         _add_text(SubElement(q, "questiontext", format="markdown"), stem)
         _add_text(SubElement(q, "generalfeedback", format="markdown"), item.explanation or "")
         SubElement(q, "defaultgrade").text = str(item.points)
@@ -286,6 +339,8 @@ def write(bank: Bank) -> tuple[bytes, list[str]]:
             for word in ("true", "false"):
                 answer = SubElement(q, "answer", fraction="100" if (word == "true") == item.truth else "0", format="moodle_auto_format")
                 SubElement(answer, "text").text = word
+        elif cloze:
+            pass
         elif item.type == "fill_blank":
             SubElement(q, "usecase").text = "1" if item.case_sensitive else "0"
             for accepted in item.blanks[0]:

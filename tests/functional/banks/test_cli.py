@@ -39,7 +39,7 @@ def test_dry_run_reports_counts_and_every_error_and_writes_nothing(tmp_path):
     before = (lib / "basics" / "course.yaml").read_bytes()
     result = run("content", "import-bank", FILES / "moodle.xml", "--course", "basics", "--pool", "m", "--library", lib, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "10 question(s) found, 7 importable" in result.output
+    assert "12 question(s) found, 8 importable" in result.output
     assert "多选题 / multiple_choice: 2" in result.output
     assert "错误 / error: 第 9 题 / question 9 (Match tools): 题型“配对题”" in result.output
     assert "dry run: nothing written" in result.output

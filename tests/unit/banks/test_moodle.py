@@ -28,8 +28,9 @@ def test_types_map_to_ours_and_categories_to_topics(bank):
         ("Test voltage", "fill_blank", "诊断方法"),
         ("Root cause", "short_answer", "诊断方法"),
         ("Half split", "fill_blank", "诊断方法"),
+        ("Insulation", "fill_blank", "诊断方法"),
     ]
-    assert bank.seen == 10
+    assert bank.seen == 12
 
 
 def test_single_choice_keeps_points_feedback_explanation_and_its_image(bank):
@@ -60,6 +61,9 @@ def test_truefalse_shortanswer_essay_and_exact_numerical(bank):
     assert any("1000V" in m.en and not m.fatal for m in bank.messages)
     assert by_name(bank, "Root cause").reference_answer.startswith("直接原因是")
     assert by_name(bank, "Half split").blanks == [["3"]]
+    cloze = by_name(bank, "Insulation")
+    assert cloze.stem == "施加 [[1]] 直流电压，绝缘电阻应不低于 [[2]]。"
+    assert cloze.blanks == [["500V", "500 V"], ["1MΩ", "1 M}Ω"]] and cloze.explanation == "见第 2 课。"
 
 
 def test_types_we_do_not_have_are_reported_per_question(bank):
@@ -68,7 +72,9 @@ def test_types_we_do_not_have_are_reported_per_question(bank):
         "第 8 题 / question 8 (Resistance range)",
         "第 9 题 / question 9 (Match tools)",
         "第 10 题 / question 10 (Drag words)",
+        "第 13 题 / question 13 (Cloze with a choice)",
     }
+    assert "MULTICHOICE" in errors["第 13 题 / question 13 (Cloze with a choice)"].en
     assert "tolerance" in errors["第 8 题 / question 8 (Resistance range)"].en
     assert "matching" in errors["第 9 题 / question 9 (Match tools)"].en
     assert "配对题" in errors["第 9 题 / question 9 (Match tools)"].zh
