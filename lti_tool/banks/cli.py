@@ -87,7 +87,7 @@ def export_bank(out: Path, course: str, format_: str, language: str, library) ->
     from lti_tool.banks.export import course_bank
 
     try:
-        bank = course_bank((library or _library()) / course, language)
+        bank = course_bank((library or _library()) / course, language, media=format_ == "moodle")
     except BankError as exc:
         raise click.ClickException(str(exc.message)) from exc
     data, skipped = _formats()[format_].write(bank)

@@ -10,12 +10,18 @@ import re
 from pathlib import Path
 
 from lti_tool.banks.model import Bank, BankError, Item, Option
+from lti_tool.banks.writer import MEDIA
 from lti_tool.catalog.course import read_course
 
 _POINTS_SUFFIX = re.compile(r"（每题 \d+ 分）$| \(\d+ points each\)$")
 
 
-def course_bank(folder: Path, language: str = "zh-CN") -> Bank:
+_MEDIA_REF = re.compile(r"\]\(\.\./media/([A-Za-z0-9._-]+)\)")
+
+
+def course_bank(folder: Path, language: str = "zh-CN", media: bool = False) -> Bank:
+    """Every question of the course at ``folder``; ``media``: the pictures they show
+    come along (``bank.media``), referenced as ``@@MEDIA@@/name`` in the texts."""
     course, problems = read_course(folder)
     if course is None or problems:
         raise BankError(f"课程 {folder.name} 未通过校验（先运行 content check）", f"course {folder.name} does not pass content check (run it first)")
@@ -28,7 +34,32 @@ def course_bank(folder: Path, language: str = "zh-CN") -> Bank:
             for question in pool.questions:
                 bank.items.append(_item(question, language, topic, f"{quiz.id}-{question.id}"))
     bank.seen = len(bank.items)
+    if media:
+        for item in bank.items:
+            _take_media(bank, item, folder)
     return bank
+
+
+def _take_media(bank: Bank, item: Item, folder: Path) -> None:
+    def swap(text: str | None) -> str | None:
+        if not text:
+            return text
+
+        def one(match: re.Match) -> str:
+            file = folder / "media" / match.group(1)
+            if not file.is_file():
+                return match.group(0)
+            bank.media[match.group(1)] = file.read_bytes()
+            return f"]({MEDIA}{match.group(1)})"
+
+        return _MEDIA_REF.sub(one, text)
+
+    for key in ("stem", "feedback", "explanation", "reference_answer", "case"):
+        setattr(item, key, swap(getattr(item, key)))
+    for option in item.options:
+        option.text, option.feedback = swap(option.text), swap(option.feedback)
+    for part in item.parts:
+        _take_media(bank, part, folder)
 
 
 def _text(value, language: str) -> str | None:

@@ -125,7 +125,8 @@ def _rich(bank: Bank, element, where: str) -> str:
         names[name] = safe
     raw = _text(element)
     if element.get("format") in ("plain_text", "moodle_auto_format", "markdown"):
-        return plain(raw).strip() if element.get("format") != "markdown" else raw.strip()
+        text = plain(raw).strip() if element.get("format") != "markdown" else raw.strip()
+        return re.sub(r"@@PLUGINFILE@@/([^)\s\"]+)", lambda m: MEDIA + names.get(unquote(m.group(1)), m.group(1)), text)
 
     def image(src: str, alt: str) -> str:
         if src.startswith("@@PLUGINFILE@@/"):
@@ -300,6 +301,10 @@ def write(bank: Bank) -> tuple[bytes, list[str]]:
     """``bank`` as Moodle XML (a fill-in of several blanks as cloze); the items it
     cannot hold (case analyses) are named in the list returned."""
     root, skipped, topic = Element("quiz"), [], object()
+
+    def add(parent: Element, text: str) -> None:
+        _add_text(parent, text, bank.media)
+
     for number, item in enumerate(bank.items, start=1):
         if item.type == "case_analysis":
             skipped.append(item.name or str(number))
@@ -312,14 +317,14 @@ def write(bank: Bank) -> tuple[bytes, list[str]]:
         kind = {"single_choice": "multichoice", "multiple_choice": "multichoice", "true_false": "truefalse",
                 "fill_blank": "multianswer" if cloze else "shortanswer", "short_answer": "essay"}[item.type]
         q = SubElement(root, "question", type=kind)
-        _add_text(SubElement(q, "name"), item.name or f"q{number}")
+        add(SubElement(q, "name"), item.name or f"q{number}")
         stem = item.stem.replace("[[1]]", "_____") if item.type == "fill_blank" else item.stem
         if cloze:
             code = "SHORTANSWER_C" if item.case_sensitive else "SHORTANSWER"
             stem = re.sub(r"\[\[(\d+)\]\]", lambda m: "{1:%s:%s}" % (code, "~".join(
                 "=" + re.sub(r"([}~=#\\])", r"\\\1", a) for a in item.blanks[int(m.group(1)) - 1])), item.stem)
-        _add_text(SubElement(q, "questiontext", format="markdown"), stem)
-        _add_text(SubElement(q, "generalfeedback", format="markdown"), item.explanation or "")
+        add(SubElement(q, "questiontext", format="markdown"), stem)
+        add(SubElement(q, "generalfeedback", format="markdown"), item.explanation or "")
         SubElement(q, "defaultgrade").text = str(item.points)
         if item.type in ("single_choice", "multiple_choice"):
             SubElement(q, "single").text = "true" if item.type == "single_choice" else "false"
@@ -331,10 +336,10 @@ def write(bank: Bank) -> tuple[bytes, list[str]]:
                 else:
                     fraction = 100 / right if option.correct else (-100 / right if item.partial else -100)
                 answer = SubElement(q, "answer", fraction=f"{fraction:.5f}".rstrip("0").rstrip("."), format="markdown")
-                SubElement(answer, "text").text = option.text
-                _add_text(SubElement(answer, "feedback", format="markdown"), option.feedback or "")
+                add(answer, option.text)
+                add(SubElement(answer, "feedback", format="markdown"), option.feedback or "")
             for key in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
-                _add_text(SubElement(q, key, format="markdown"), item.feedback or "")
+                add(SubElement(q, key, format="markdown"), item.feedback or "")
         elif item.type == "true_false":
             for word in ("true", "false"):
                 answer = SubElement(q, "answer", fraction="100" if (word == "true") == item.truth else "0", format="moodle_auto_format")
@@ -348,9 +353,13 @@ def write(bank: Bank) -> tuple[bytes, list[str]]:
         elif item.type == "short_answer":
             SubElement(q, "responseformat").text = "editor"
             SubElement(q, "attachments").text = "0"
-            _add_text(SubElement(q, "graderinfo", format="markdown"), item.reference_answer or "")
+            add(SubElement(q, "graderinfo", format="markdown"), item.reference_answer or "")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8"), skipped
 
 
-def _add_text(parent: Element, text: str) -> None:
-    SubElement(parent, "text").text = text
+def _add_text(parent: Element, text: str, files: dict[str, bytes]) -> None:
+    """A text element; each picture of ``bank.media`` it shows goes in as a base64 file."""
+    SubElement(parent, "text").text = text.replace(MEDIA, "@@PLUGINFILE@@/")
+    for name in dict.fromkeys(re.findall(re.escape(MEDIA) + r"([A-Za-z0-9._-]+)", text)):
+        if name in files:
+            SubElement(parent, "file", name=name, path="/", encoding="base64").text = base64.b64encode(files[name]).decode()

@@ -72,3 +72,21 @@ def test_english_export_and_reimport_into_a_course(library, tmp_path):
     assert back.items[0].stem.startswith("In systematic diagnosis")
     assert write_bank(back, library / "basics", "english").problems == []
     assert_library_ok(library)
+
+
+def test_moodle_export_carries_the_pictures_and_imports_them_again(library, tmp_path):
+    folder = library / "basics"
+    quiz = folder / "quizzes" / "check.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("zh-CN: 选哪个？", 'zh-CN: "选哪个？![图一](../media/figure.svg)"'), encoding="utf-8")
+    bank = course_bank(folder, "zh-CN", media=True)
+    assert set(bank.media) == {"figure.svg"}
+    data, _ = _formats()["moodle"].write(bank)
+    assert b'<file name="figure.svg" path="/" encoding="base64">' in data
+    assert b"@@PLUGINFILE@@/figure.svg" in data
+    (tmp_path / "pk.xml").write_bytes(data)
+    back = read_bank(tmp_path / "pk.xml")
+    assert back.media["figure.svg"] == (folder / "media" / "figure.svg").read_bytes()
+    assert back.items[0].stem == "选哪个？![图一](@@MEDIA@@/figure.svg)"
+    written = write_bank(back, folder, "pk")
+    assert written.problems == [] and (folder / "media" / "pk-figure.svg").is_file()
+    assert_library_ok(library)
