@@ -49,8 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool import learning
 
     learning.init_app(app)
-    from lti_tool import certificates, hr, questionnaires, records
+    from lti_tool import banks, certificates, hr, questionnaires, records
 
-    for feature in (records, certificates, questionnaires, hr):
+    for feature in (records, certificates, questionnaires, hr, banks):
         feature.init_app(app)
     return app

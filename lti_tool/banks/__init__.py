@@ -13,6 +13,12 @@ from pathlib import Path
 from lti_tool.banks.model import MAX_FILE_BYTES, Bank, BankError
 
 
+def init_app(app) -> None:
+    from lti_tool.banks.views import bp
+
+    app.register_blueprint(bp)
+
+
 def _formats() -> dict:
     from lti_tool.banks import aiken, excel, gift, moodle
 
