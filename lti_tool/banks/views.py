@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from lti_tool import auth
 from lti_tool.banks import read_bank
 from lti_tool.banks.cli import TYPE_NAMES
-from lti_tool.banks.model import MAX_FILE_BYTES, TYPES, BankError
+from lti_tool.banks.model import MAX_FILE_BYTES, BankError
 from lti_tool.banks.writer import dump, quiz_data, validate_quiz
 from lti_tool.catalog.common import SLUG_PATTERN
 from lti_tool.errors import UserError
@@ -82,7 +82,7 @@ def check():
         (_folder() / f"{_owner()}-{ticket}.zip").write_bytes(_zip(bank, pool))
     counts = [(TYPE_NAMES[t] if locale.startswith("zh") else t, n) for t, n in bank.counts().items() if n]
     return render_template("banks/check.html", bank=bank, pool=pool, counts=counts, ticket=ticket, problems=problems,
-                           messages=[(m.fatal, m.text(locale)) for m in bank.messages], types=TYPES), 200
+                           messages=[(m.fatal, m.text(locale)) for m in bank.messages]), 200
 
 
 def _zip(bank, pool: str) -> bytes:

@@ -106,8 +106,6 @@ def test_formula_cells_give_their_cached_value_or_are_refused(xlsx, tmp_path):
     (error,) = bank.errors
     assert error.where.endswith("row 2") and "formula" in error.en and "公式" in error.zh
     # the same file as Excel would save it: a cached value beside the formula
-    import zipfile
-
     cached = tmp_path / "cached.xlsx"
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(cached, "w") as dst:
         for info in src.infolist():
