@@ -1,4 +1,4 @@
-"""Question banks from other tools: Excel (题库模板), Moodle XML, GIFT and Aiken.
+"""Question banks from other tools: Excel (题库模板), Moodle XML, GIFT, Aiken and QTI.
 
 Each format is one module with ``read(path) -> Bank`` (and, where it can be written,
 ``write(bank) -> bytes``), registered in :data:`FORMATS`; all read into the plain
@@ -8,6 +8,7 @@ quiz of our content format.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lti_tool.banks.model import MAX_FILE_BYTES, Bank, BankError
@@ -20,9 +21,9 @@ def init_app(app) -> None:
 
 
 def _formats() -> dict:
-    from lti_tool.banks import aiken, excel, gift, moodle
+    from lti_tool.banks import aiken, excel, gift, moodle, qti
 
-    return {"xlsx": excel, "moodle": moodle, "gift": gift, "aiken": aiken}
+    return {"xlsx": excel, "moodle": moodle, "gift": gift, "aiken": aiken, "qti": qti}
 
 
 def sniff(path: Path) -> str:
@@ -32,14 +33,16 @@ def sniff(path: Path) -> str:
         return "xlsx"
     if suffix == ".xls":
         raise BankError("不支持旧的 .xls 格式：请在 Excel 中另存为 .xlsx", "the old .xls format is not read: save it as .xlsx in Excel")
+    if suffix == ".zip":
+        return "qti"
     head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if suffix == ".xml" or head.startswith(b"<"):
-        return "moodle"
+        return "qti" if re.search(rb"<(?:\w+:)?(?:assessmentItem|qti-assessment-item|questestinterop)[\s>]", head) else "moodle"
     if suffix in (".gift", ".txt", ""):
         from lti_tool.banks import aiken
 
         return "aiken" if suffix != ".gift" and aiken.looks_like(path.read_text(encoding="utf-8-sig", errors="replace")) else "gift"
-    raise BankError(f"无法识别文件格式 {suffix}（支持 .xlsx、.xml、.gift、.txt）", f"unknown file format {suffix} (.xlsx, .xml, .gift and .txt are read)")
+    raise BankError(f"无法识别文件格式 {suffix}（支持 .xlsx、.xml、.zip、.gift、.txt）", f"unknown file format {suffix} (.xlsx, .xml, .zip, .gift and .txt are read)")
 
 
 def read_bank(path: Path, format: str | None = None) -> Bank:

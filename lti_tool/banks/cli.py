@@ -31,12 +31,12 @@ def report(bank: Bank) -> None:
         click.echo(f"{label}: {message}")
 
 
-@click.command("import-bank", help="Import a question bank (.xlsx, Moodle .xml, .gift, Aiken .txt) into a course as quizzes/POOL.yaml.")
+@click.command("import-bank", help="Import a question bank (.xlsx, Moodle .xml, .gift, Aiken .txt, QTI 2.1/3.0 .xml or .zip) into a course as quizzes/POOL.yaml.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--course", "course", required=True, help="The course id (its folder in the library).")
 @click.option("--pool", "pool", required=True, help="The pool name: the quiz file and pool id (lowercase, digits, hyphens).")
 @click.option("--title", default=None, help="The quiz title (default: the pool name).")
-@click.option("--format", "format_", type=click.Choice(["xlsx", "moodle", "gift", "aiken"]), default=None, help="Default: from the file name and content.")
+@click.option("--format", "format_", type=click.Choice(["xlsx", "moodle", "gift", "aiken", "qti"]), default=None, help="Default: from the file name and content.")
 @click.option("--library", type=click.Path(path_type=Path, file_okay=False), default=None, help="The course library (default: AFTERSALES_CONTENT_PATH).")
 @click.option("--dry-run", is_flag=True, help="Only report what would be imported.")
 @click.option("--replace", is_flag=True, help="Replace quizzes/POOL.yaml if it exists.")

@@ -31,7 +31,7 @@ from lti_tool.lti import roles
 
 bp = Blueprint("banks", __name__, url_prefix="/banks", template_folder="templates")
 trainers_and_hr = auth.require_role(roles.INSTRUCTOR, roles.HR)
-SUFFIXES = (".xlsx", ".xml", ".gift", ".txt")
+SUFFIXES = (".xlsx", ".xml", ".zip", ".gift", ".txt")
 
 
 def _folder() -> Path:
