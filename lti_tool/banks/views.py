@@ -63,7 +63,7 @@ def check():
         raise UserError(_("Choose a question bank file to upload."), 422)
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UserError(_("A question bank is an .xlsx, .xml, .gift or .txt file."), 422)
+        raise UserError(_("A question bank is an .xlsx, .xml, .zip, .gift or .txt file."), 422)
     if not re.match(SLUG_PATTERN, pool) or len(pool) > 64:
         raise UserError(_("Name the pool with lowercase letters, digits and single hyphens, e.g. safety-basics."), 422)
     locale = str(get_locale() or "zh_CN")
