@@ -85,3 +85,8 @@ def versions() -> None:
         for course in courses:
             for v in course.versions:
                 click.echo(f"{v.id}\t{course.slug}\t{v.version}\t{v.imported_at:%Y-%m-%d %H:%M}\t{v.content_hash[:12]}")
+
+
+from lti_tool.banks.cli import register as _register_bank_commands  # noqa: E402
+
+_register_bank_commands(content)
