@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from lti_tool.plans import assignment_views, services, views  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
+    app.register_blueprint(views.manage_bp)
     app.register_blueprint(assignment_views.bp)
     app.register_blueprint(assignment_views.learner_bp)
     services.register_kinds()

@@ -4,7 +4,7 @@ approval; the approval history) and its spreadsheet."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
@@ -17,6 +17,26 @@ from lti_tool.plans.models import KINDS, MODES, REASONS, URGENCIES
 from lti_tool.practical.helpers import PER_PAGE, page_number, pages, tr
 
 hr_only = auth.require_role(roles.HR)
+manage_bp = Blueprint("manage", __name__, url_prefix="/manage", template_folder="templates")
+
+
+@manage_bp.get("/", endpoint="index")
+@hr_only
+def manage():
+    """The training department's section (seed 二–四): needs, plans, assigned training,
+    approvers and question banks, each with what waits there."""
+    from sqlalchemy import func, select
+
+    from lti_tool.approvals.models import PENDING, ApprovalRequest
+    from lti_tool.needs.models import OPEN, NeedsSurvey
+
+    session, organisation_id = db.session(), _organisation()
+    waiting = session.scalar(select(func.count()).select_from(ApprovalRequest).where(
+        ApprovalRequest.organisation_id == organisation_id, ApprovalRequest.state == PENDING))
+    surveys = session.scalar(select(func.count()).select_from(NeedsSurvey).where(
+        NeedsSurvey.organisation_id == organisation_id, NeedsSurvey.status == OPEN))
+    return render_template("plans/manage.html", waiting=waiting, surveys=surveys)
+
 
 
 def labels() -> dict:

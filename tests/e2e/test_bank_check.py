@@ -29,6 +29,8 @@ def test_hr_checks_a_bank_and_downloads_the_quiz(platform, chromium):
         page.goto(f"{platform.base_url}/course/{platform.course.id}/view/{hr_link.id}?user=hr")
         frame = page.frame(name="lti-tool")
         frame.wait_for_url(re.compile(r".*/hr/(\?.*)?$"), timeout=20000)
+        frame.get_by_role("link", name="培训管理").first.click()
+        frame.wait_for_url(re.compile(r".*/manage/$"))
         frame.get_by_role("link", name="检查题库").first.click()
         frame.wait_for_url(re.compile(r".*/banks/.*"))
         assert_accessible(frame, "bank check form")

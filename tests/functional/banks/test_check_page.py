@@ -89,4 +89,6 @@ def test_hostile_oversized_and_wrong_files_get_clear_pages(people, platform):
 
 def test_hr_finds_the_page_from_the_console(people, platform):
     hr = people("hr")
+    assert "/manage/" in hr.response.text and "培训管理" in hr.response.text  # the training management section
+    hr.follow("培训管理")
     assert "/banks/" in hr.response.text and "检查题库" in hr.response.text

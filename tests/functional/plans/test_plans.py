@@ -102,6 +102,9 @@ def test_an_annual_plan_is_returned_by_management_changed_and_approved_as_versio
     hr.submit("add-item", {"topic": "新能源车型维修", "mode": "external", "month": "5"})
     hr.submit("submit-plan")
     request_id = int(hr.url.rstrip("/").rsplit("/", 1)[-1])
+    hr.get(f"{base}/hr/")
+    hr.follow("培训管理")  # the HR console's training management section
+    assert "1 项待审批" in hr.page.text_of("manage-sections")
 
     # The annual plan waits for management, not for the head of the training department.
     head.get(f"{base}/approvals/")
