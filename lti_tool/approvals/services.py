@@ -88,6 +88,19 @@ def _holds(held: list[Approver], request: ApprovalRequest) -> bool:
                for a in held)
 
 
+def may_see(session: Session, who: Person, request: ApprovalRequest, manages: bool = False) -> bool:
+    """The request's submitter, those who manage documents (``manages``: HR) and the
+    approvers of its steps (a department head: of its department) read it; nobody of
+    another organisation does."""
+    if request.organisation_id != who.organisation_id:
+        return False
+    if manages or request.submitted_by == who.user_id:
+        return True
+    steps = flows.KINDS[request.kind].steps if request.kind in flows.KINDS else ()
+    return any(a.role in steps and (a.role != DEPARTMENT_HEAD or a.department == request.department)
+               for a in roles_of(session, who))
+
+
 def may_decide(session: Session, who: Person, request: ApprovalRequest) -> bool:
     """The request waits at a step whose role the person holds (a department head: for
     the request's department), and it is not their own submission."""

@@ -46,12 +46,10 @@ def inbox():
 
 
 def _visible(request_id: int) -> tuple[ApprovalRequest, services.Person]:
-    """The request, to its submitter, its organisation's HR and approvers; 404 to anyone else."""
+    """The request, to those who may read it (``services.may_see``); 404 to anyone else."""
     session, me = db.session(), _me()
     found = session.get(ApprovalRequest, request_id)
-    if found is None or found.organisation_id != me.organisation_id:
-        raise UserError(_("This approval request was not found."), 404)
-    if not (found.submitted_by == me.user_id or auth.current_actor().has(roles.HR) or services.roles_of(session, me)):
+    if found is None or not services.may_see(session, me, found, manages=auth.current_actor().has(roles.HR)):
         raise UserError(_("This approval request was not found."), 404)
     return found, me
 

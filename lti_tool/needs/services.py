@@ -16,7 +16,7 @@ from lti_tool.approvals.models import DEPARTMENT_HEAD, Approver
 from lti_tool.db import utcnow
 from lti_tool.errors import UserError
 from lti_tool.needs.models import CLOSED, DRAFT, OPEN, NeedsResponse, NeedsSurvey
-from lti_tool.plans.assignments import _lines
+from lti_tool.plans.assignments import split_values
 from lti_tool.records.models import Employee
 
 MAX_TOPICS = 40
@@ -39,8 +39,8 @@ def parse(form) -> dict:
         errors["due_on"] = _("Give the deadline (YYYY-MM-DD).")
     if errors:
         raise Invalid(errors)
-    return {"title": title, "topics": topics, "due_on": due_on, "departments": _lines(form.get("departments", "")),
-            "positions": _lines(form.get("positions", ""))}
+    return {"title": title, "topics": topics, "due_on": due_on, "departments": split_values(form.get("departments", "")),
+            "positions": split_values(form.get("positions", ""))}
 
 
 def create(session: Session, organisation_id: int, values: dict, user_id: int | None) -> NeedsSurvey:

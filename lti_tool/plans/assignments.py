@@ -20,7 +20,7 @@ from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 DONE, IN_PROGRESS, NOT_STARTED, OVERDUE = "done", "in_progress", "not_started", "overdue"
 
 
-def _lines(text: str) -> list[str]:
+def split_values(text: str) -> list[str]:
     """Values written one per line or separated by commas (full-width ones too)."""
     for mark in ("，", "、", ",", ";", "；"):
         text = text.replace(mark, "\n")
@@ -53,9 +53,9 @@ def parse(form, course_ids: set[str]) -> Target:
     hired_from = _day(form.get("hired_from", ""))
     if hired_from is False:
         errors["hired_from"] = _("Dates are written YYYY-MM-DD.")
-    target = Target(course_id=course_id, due_on=due_on or date.min, departments=_lines(form.get("departments", "")),
-                    positions=_lines(form.get("positions", "")), hired_from=hired_from or None,
-                    employee_numbers=_lines(form.get("employee_numbers", "")),
+    target = Target(course_id=course_id, due_on=due_on or date.min, departments=split_values(form.get("departments", "")),
+                    positions=split_values(form.get("positions", "")), hired_from=hired_from or None,
+                    employee_numbers=split_values(form.get("employee_numbers", "")),
                     onboarding=form.get("onboarding") in ("1", "on", "true"),
                     note=(form.get("note") or "").strip()[:4000],
                     plan_item_id=int(form.get("plan_item_id")) if (form.get("plan_item_id") or "").isdigit() else None)

@@ -135,8 +135,10 @@ def test_rejection_is_final_a_stale_page_decides_nothing_and_a_department_head_s
     dept = submit(app, platform, "hr", kind="dept-memo", document_id=9, department="售后一部")
     other_head.get(f"{base}/approvals/")
     assert "没有待您审批的事项" in other_head.page.text_of("waiting")
+    assert other_head.session.get(f"{base}/approvals/{dept}", timeout=15).status_code == 404  # not their department
     assert other_head.session.post(f"{base}/approvals/{dept}/decide", timeout=15, data={
-        "csrf_token": token(other_head, base), "action": "approve", "step": "0"}).status_code == 403
+        "csrf_token": token(other_head, base), "action": "approve", "step": "0"}).status_code == 404
+    assert other_head.session.get(f"{base}/approvals/{rejected}", timeout=15).status_code == 404  # no step of theirs
     head.get(f"{base}/approvals/")
     assert "售后一部" in head.page.text_of("waiting")
     assert decide(head, base, dept, "approve").status_code == 200 and "已批准" in head.page.text_of("state")
