@@ -195,6 +195,15 @@ def test_the_wheel_installed_elsewhere_runs_every_feature(tmp_path, database, br
         pdf = learner.session.get(pdf_url, timeout=60)
         assert pdf.headers["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
+        # The training department's pages and the certificate design, from the installed package.
+        for path in ("/manage/", "/manage/plans/", "/manage/assignments/", "/manage/needs/", "/approvals/",
+                     "/approvals/approvers", "/banks/", "/hr/certificate-design"):
+            hr.get(base + path)
+            ok(hr, f"HR {path}", assets)
+        for path in ("/learn/assigned/", "/needs/", "/approvals/"):
+            learner.get(base + path)
+            ok(learner, f"learner {path}", assets)
+
         # HR exports the certificates; the worker makes the ZIP.
         hr.get(f"{base}/hr/certificates")
         ok(hr, "HR certificates", assets)
