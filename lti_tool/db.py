@@ -229,3 +229,14 @@ def _release(db_session: Session, instance) -> None:
     held = db_session.info.get(_HELD)
     if held is not None:
         held.pop(id(instance), None)
+
+
+def owned(session: Session, model, key, organisation_id: int, not_found: str):
+    """The ``model`` row ``key`` if it belongs to the organisation; otherwise a 404 that
+    says ``not_found`` (a row of another organisation is as unknown as a missing one)."""
+    from lti_tool.errors import UserError
+
+    found = session.get(model, key) if key is not None else None
+    if found is None or found.organisation_id != organisation_id:
+        raise UserError(not_found, 404)
+    return found

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from lti_tool.approvals import flows
 from lti_tool.approvals.models import (APPROVE, APPROVED, DEPARTMENT_HEAD, PENDING, ROLES, SUBMIT, WITHDRAW,
                                        ApprovalDecision, ApprovalRequest, Approver)
-from lti_tool.db import utcnow
+from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
 from lti_tool.lti.models import User
 from lti_tool.records.employees import employee_of
@@ -113,9 +113,7 @@ def decide(session: Session, who: Person, request_id: int, action: str, comment:
     """Approve, reject or return the request at its current step (``step``, when given,
     is the step the approver saw: a request another approver moved on meanwhile is
     refused, not decided twice); the submitter may withdraw it while it waits."""
-    request = session.get(ApprovalRequest, request_id)
-    if request is None or request.organisation_id != who.organisation_id:
-        raise UserError(_("This approval request was not found."), 404)
+    request = owned(session, ApprovalRequest, request_id, who.organisation_id, _("This approval request was not found."))
     comment = (comment or "").strip()
     if (request.state, action) not in flows.TRANSITIONS:
         raise UserError(_("This request has already been decided."), 409)
@@ -190,9 +188,7 @@ def appoint(session: Session, organisation_id: int, employee_id: int, role: str,
     """Name an employee of the organisation to an approver role (HR)."""
     from lti_tool.records.models import Employee
 
-    employee = session.get(Employee, employee_id)
-    if employee is None or employee.organisation_id != organisation_id:
-        raise UserError(_("This employee was not found."), 404)
+    owned(session, Employee, employee_id, organisation_id, _("This employee was not found."))
     if role not in ROLES:
         raise UserError(_("Choose one of the approver roles."), 422)
     department = (department or "").strip()[:255] if role == DEPARTMENT_HEAD else ""
@@ -211,9 +207,7 @@ def appoint(session: Session, organisation_id: int, employee_id: int, role: str,
 
 
 def dismiss(session: Session, organisation_id: int, approver_id: int) -> Approver:
-    approver = session.get(Approver, approver_id)
-    if approver is None or approver.organisation_id != organisation_id:
-        raise UserError(_("This approver was not found."), 404)
+    approver = owned(session, Approver, approver_id, organisation_id, _("This approver was not found."))
     session.delete(approver)
     session.flush()
     return approver

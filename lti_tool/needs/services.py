@@ -13,7 +13,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from lti_tool.approvals.models import DEPARTMENT_HEAD, Approver
-from lti_tool.db import utcnow
+from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
 from lti_tool.needs.models import CLOSED, DRAFT, OPEN, NeedsResponse, NeedsSurvey
 from lti_tool.plans.assignments import split_values
@@ -51,10 +51,7 @@ def create(session: Session, organisation_id: int, values: dict, user_id: int | 
 
 
 def survey_of(session: Session, organisation_id: int, survey_id: int) -> NeedsSurvey:
-    found = session.get(NeedsSurvey, survey_id)
-    if found is None or found.organisation_id != organisation_id:
-        raise UserError(_("This survey was not found."), 404)
-    return found
+    return owned(session, NeedsSurvey, survey_id, organisation_id, _("This survey was not found."))
 
 
 def set_status(session: Session, survey: NeedsSurvey, status: str) -> None:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from lti_tool.db import utcnow
+from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
 from lti_tool.plans.models import Assignment, AssignmentMember, PlanItem, TrainingPlan
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
@@ -123,10 +123,7 @@ def onboard(session: Session, organisation_id: int) -> int:
 
 
 def assignment_of(session: Session, organisation_id: int, assignment_id: int) -> Assignment:
-    found = session.get(Assignment, assignment_id)
-    if found is None or found.organisation_id != organisation_id:
-        raise UserError(_("This assignment was not found."), 404)
-    return found
+    return owned(session, Assignment, assignment_id, organisation_id, _("This assignment was not found."))
 
 
 def _progress(session: Session, employee_ids: list[int], course_ids: set[str]) -> dict[tuple[int, str], str]:

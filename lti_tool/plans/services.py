@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.approvals import flows, services as approvals
 from lti_tool.approvals.models import MANAGEMENT, TRAINING_HEAD, ApprovalRequest
+from lti_tool.db import owned
 from lti_tool.errors import UserError
 from lti_tool.plans.models import ADHOC, ANNUAL, KINDS, MODES, QUARTERLY, REASONS, URGENCIES, PlanItem, TrainingPlan
 
@@ -133,10 +134,7 @@ def parse_plan(form, kind: str | None = None) -> PlanFields:
 
 
 def plan_of(session: Session, organisation_id: int, plan_id: int) -> TrainingPlan:
-    plan = session.get(TrainingPlan, plan_id)
-    if plan is None or plan.organisation_id != organisation_id:
-        raise UserError(_("This plan was not found."), 404)
-    return plan
+    return owned(session, TrainingPlan, plan_id, organisation_id, _("This plan was not found."))
 
 
 def _check_annual(session: Session, organisation_id: int, fields: PlanFields) -> None:
