@@ -8,7 +8,6 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
-from lti_tool.hr import charts
 from lti_tool.lti import roles
 from lti_tool.needs import services
 from lti_tool.needs.models import CLOSED, DRAFT, OPEN, NeedsSurvey
@@ -67,13 +66,9 @@ def create():
 def show(survey_id: int):
     survey = services.survey_of(db.session(), auth.current_actor().organisation_id, survey_id)
     s = services.summary(db.session(), survey)
-    figures = [
-        charts.bar_chart(_("Response rate per department"),
-                         [(d, round(100 * n / asked, 1) if asked else None) for d, asked, n in s.by_department]),
-        charts.bar_chart(_("Self-rating per topic (1–5)"), [(t, avg) for t, avg, _n in s.topics], maximum=5, unit=""),
-        charts.bar_chart(_("Wanted by (people) per topic"), [(t, n) for t, _avg, n in s.topics],
-                         maximum=max([n for _t, _a, n in s.topics] + [1]), unit=""),
-    ]
+    from lti_tool.needs.report import survey_charts
+
+    figures = survey_charts(s)  # the same charts as in the needs analysis report
     return render_template("needs/survey.html", survey=survey, s=s, figures=figures)
 
 

@@ -40,12 +40,13 @@ def preview(session: Session, plan_id: int):
     from flask import render_template
     from markupsafe import Markup
 
-    from lti_tool.plans.views import catalogue, labels
+    from lti_tool.plans.views import _needs_reports, catalogue, labels
 
     plan = session.get(TrainingPlan, plan_id)
     if plan is None:
         return None
-    return Markup(render_template("plans/_preview.html", plan=plan, courses=catalogue(), **labels()))
+    return Markup(render_template("plans/_preview.html", plan=plan, courses=catalogue(), **labels(),
+                                  **_needs_reports(session, plan)))
 
 
 class Invalid(Exception):

@@ -95,7 +95,9 @@ def create():
 
 
 def _page(plan, errors: dict | None = None, form=None, item_form=None, item_errors: dict | None = None,
-          status: int = 200):
+          status: int = 200, **context):
+    """The plan's page (``context``: what this blueprint's helpers give, for a page
+    rendered from another blueprint's view)."""
     session = db.session()
     kind = services.approval_kind(plan.kind)
     versions = approvals.history(session, kind, plan.id)
@@ -105,7 +107,19 @@ def _page(plan, errors: dict | None = None, form=None, item_form=None, item_erro
         latest=versions[0] if versions else None, approved=bool(versions and versions[0].state == APPROVED),
         courses=courses, annual=services.annual_plans(session, plan.organisation_id),
         annual_plan=session.get(type(plan), plan.annual_plan_id) if plan.annual_plan_id else None,
-        errors=errors or {}, form=form, item_form=item_form or {}, item_errors=item_errors or {}), status
+        errors=errors or {}, form=form, item_form=item_form or {}, item_errors=item_errors or {},
+        **_needs_reports(session, plan), **context), status
+
+
+def _needs_reports(session, plan) -> dict:
+    """An annual plan's approved needs analysis reports (seed 四(一)), and those it may name."""
+    from lti_tool.needs import report
+    from lti_tool.plans.models import ANNUAL
+
+    if plan.kind != ANNUAL:
+        return {"needs_reports": [], "report_choices": []}
+    return {"needs_reports": report.linked(session, plan.id),
+            "report_choices": report.approved_reports(session, plan.organisation_id)}
 
 
 @bp.get("/<int:document_id>")
@@ -171,7 +185,7 @@ def export_pdf(document_id: int):
     plan = services.plan_of(session, _organisation(), document_id)
     versions = approvals.history(session, services.approval_kind(plan.kind), plan.id)
     html = render_template("plans/plan_pdf.html", plan=plan, courses=catalogue(), versions=versions,
-                           latest=versions[0] if versions else None)
+                           latest=versions[0] if versions else None, **_needs_reports(session, plan))
     body = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
     name = f"plan-{plan.year}-{plan.kind}-{plan.id}.pdf"
     return current_app.response_class(body, mimetype="application/pdf",
