@@ -1,8 +1,9 @@
 """The training-management features as a stranger and as a learner: every page and
-endpoint of approvals, plans, assigned training, needs surveys, question banks and the
-certificate design answers 401 with no launch (a stranger's own LMS cannot launch:
-tests/functional/lti/test_launch_rejections.py), and each one for HR only answers 403
-to a learner of the organisation, whatever it is sent."""
+endpoint of approvals, plans, assigned training, needs surveys, the needs analysis
+report, question banks and the certificate design answers 401 with no launch (a
+stranger's own LMS cannot launch: tests/functional/lti/test_launch_rejections.py),
+and each one for HR only answers 403 to a learner of the organisation, whatever it
+is sent."""
 
 from __future__ import annotations
 
@@ -21,9 +22,15 @@ FEATURES = ("approvals.", "plans.", "assignments.", "assigned.", "manage.", "nee
             "hr.certificate_design")
 
 
+# The needs analysis report's pages and endpoints (on the needs blueprint), walked too.
+NEEDS_REPORT = {"needs.reports", "needs.create_report", "needs.report", "needs.update_report", "needs.refresh_report",
+                "needs.submit_report", "needs.report_pdf", "needs.link_needs_report", "needs.unlink_needs_report"}
+
+
 def rules(app):
     found = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(FEATURES)]
     assert len(found) >= 25, [r.endpoint for r in found]
+    assert NEEDS_REPORT <= {r.endpoint for r in found}
     return found
 
 
