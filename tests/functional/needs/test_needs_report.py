@@ -2,7 +2,8 @@
 report for its year drafted with the real numbers, edited, submitted, returned by the
 head of the training department, changed and resubmitted as version 2, approved by
 both steps, named by an annual plan (its page, its approvers' preview, its PDF) and
-exported as a PDF in Chinese and in English; the rejection path; editing while it
+exported as a PDF in Chinese and in English; the tables stay as submitted until the
+training department computes them again; the rejection path; editing while it
 waits refused; an employee cannot approve; learners and another organisation reach
 nothing."""
 
@@ -43,7 +44,7 @@ def answered_survey(people, base: str):
     assert zhang.submit("needs-answer", {"rating-0": "4", "rating-1": "2", "wanted": ["1", "2"]}).status_code == 200
     alex.get(f"{base}/needs/{survey_id}")
     assert alex.submit("needs-answer", {"rating-0": "2", "wanted": "0"}).status_code == 200
-    return zhang, li, alex, hr
+    return zhang, li, alex, hr, survey_id
 
 
 def new_report(hr, base: str, year: str = YEAR):
@@ -59,7 +60,7 @@ def request_id(browser) -> int:
 def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_annual_plan_answers_it(
         people, platform, app, db_session):
     base = platform.tool_base_url
-    zhang, li, alex, hr = answered_survey(people, base)
+    zhang, li, alex, hr, survey_id = answered_survey(people, base)
 
     # From the needs page and the hub to the reports; a wrong year is refused on the form.
     hr.get(f"{base}/manage/")
@@ -113,6 +114,9 @@ def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_
         "csrf_token": token(li, base), "action": "approve", "step": "0"}).status_code == 403
     assert alex.session.post(f"{base}/approvals/{first}/decide", timeout=15, data={
         "csrf_token": token(alex, base), "action": "approve", "step": "0"}).status_code == 404
+    # 李娜 answers now: the submitted report keeps the numbers it was submitted with.
+    li.get(f"{base}/needs/{survey_id}")
+    assert li.submit("needs-answer", {"rating-2": "1", "wanted": "2"}).status_code == 200
     # The head reads the whole report on the approval page and returns it.
     zhang.get(f"{base}/approvals/{first}")
     preview = zhang.page.text_of("document")
@@ -124,6 +128,9 @@ def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_
     hr.get(f"{base}/manage/needs/reports/{document}")
     assert "退回修改" in hr.page.text_of("report-status")
     assert hr.submit("report-texts", {"main_needs": "新能源技术与客户沟通是主要需求。"}).status_code == 200
+    assert hr.submit("refresh-report").status_code == 200  # the tables computed again, with 李娜's answer
+    tables = hr.page.text_of("tables")
+    assert "4 人中 3 人已填写（75%）" in tables and "售后二部11100" in tables and "新能源技术12" in tables
     assert hr.submit("submit-report").status_code == 200
     second = request_id(hr)
     assert second != first
@@ -167,19 +174,19 @@ def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_
     zh = hr.session.get(f"{base}/manage/needs/reports/{document}.pdf", timeout=30)
     assert zh.status_code == 200 and zh.headers["Content-Type"] == "application/pdf"
     text = pdf_text(zh.content)
-    for seen in ("培训需求概述", "需求分析方法与过程", "主要培训需求", "培训建议", "4 人中 2 人已填写（50%）", "售后一部", "新能源技术与客户沟通是主要需求",
+    for seen in ("培训需求概述", "需求分析方法与过程", "主要培训需求", "培训建议", "4 人中 3 人已填写（75%）", "售后一部", "新能源技术与客户沟通是主要需求",
                  "请补充部门主管意见", "已批准", "年度售后培训计划"):
         assert seen in text, seen
     en = hr.session.get(f"{base}/manage/needs/reports/{document}.pdf?lang=en", timeout=30)
     text = pdf_text(en.content)
     for seen in ("Overview of the training needs", "Methods and process of the analysis", "Main training needs",
-                 "Training recommendations", "Response rate per department", "2 of 4 answered (50%)", "Approved"):
+                 "Training recommendations", "Response rate per department", "3 of 4 answered (75%)", "Approved"):
         assert seen in text, seen
 
 
 def test_a_rejected_report_is_final_and_a_new_one_may_be_made(people, platform, app, db_session):
     base = platform.tool_base_url
-    zhang, li, _alex, hr = answered_survey(people, base)
+    zhang, li, _alex, hr, _survey = answered_survey(people, base)
     new_report(hr, base)
     document = int(hr.url.rsplit("/", 1)[-1])
     hr.submit("submit-report")
