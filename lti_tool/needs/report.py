@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_tool.approvals import flows, services as approvals
-from lti_tool.approvals.models import APPROVED, MANAGEMENT, TRAINING_HEAD, ApprovalRequest
+from lti_tool.approvals.models import APPROVED, MANAGEMENT, REJECTED, TRAINING_HEAD, ApprovalRequest
 from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
 from lti_tool.hr import charts
 from lti_tool.needs import services as surveys
-from lti_tool.needs.models import NeedsSurvey
+from lti_tool.needs.models import DRAFT, NeedsSurvey
 from lti_tool.needs.report_models import SECTIONS, NeedsReport, PlanNeedsReport
 from lti_tool.numbers import shown
 
@@ -62,11 +62,13 @@ def section_labels() -> dict[str, str]:
 
 
 def render_text(text: str) -> Markup:
-    """A section's Markdown as safe HTML: no raw HTML, no image or other fetched URL."""
+    """A section's Markdown as safe HTML: no raw HTML, no image or other fetched URL
+    (a report has no files of its own: relative links and images lead nowhere)."""
     from lti_tool import i18n
     from lti_tool.catalog.render import render_markdown
 
-    return Markup(render_markdown(text or "", asset_prefixes=(), language="en" if i18n.current() == "en" else "zh-CN"))
+    return Markup(render_markdown(text or "", asset_url=lambda path: "", asset_prefixes=(),
+                                  language="en" if i18n.current() == "en" else "zh-CN"))
 
 
 # -- the computed tables ----------------------------------------------------------------
@@ -74,7 +76,7 @@ def render_text(text: str) -> Markup:
 def surveys_of(session: Session, organisation_id: int, year: int) -> list[NeedsSurvey]:
     """The needs surveys of the year: those whose deadline falls in it (drafts asked nobody)."""
     return list(session.scalars(select(NeedsSurvey).where(
-        NeedsSurvey.organisation_id == organisation_id, NeedsSurvey.status != "draft",
+        NeedsSurvey.organisation_id == organisation_id, NeedsSurvey.status != DRAFT,
         NeedsSurvey.due_on >= date(year, 1, 1), NeedsSurvey.due_on <= date(year, 12, 31))
         .order_by(NeedsSurvey.due_on, NeedsSurvey.id)))
 
@@ -235,7 +237,7 @@ def create(session: Session, organisation_id: int, year: int, user_id: int | Non
     for other in session.scalars(select(NeedsReport).where(NeedsReport.organisation_id == organisation_id,
                                                            NeedsReport.year == year)):
         found = approvals.latest(session, KIND, other.id)
-        if found is None or found.state != "rejected":
+        if found is None or found.state != REJECTED:
             raise Invalid({"year": _("There is already a needs analysis report for %(year)d.", year=year)})
     report = NeedsReport(organisation_id=organisation_id, year=year, created_by=user_id,
                          title=_("Training needs analysis report %(year)d", year=year),

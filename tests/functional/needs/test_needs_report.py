@@ -88,13 +88,18 @@ def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_
 
     # Edited: Markdown rendered, raw HTML shown as text; an empty title refused with the input kept.
     hr.get(f"{base}/manage/needs/reports/{document}")
-    assert hr.submit("report-texts", {"title": ""}).status_code == 422
+    assert hr.submit("report-texts", {"title": "", "overview": "尚未保存的概述"}).status_code == 422
     assert "请填写报告标题" in hr.page.text_of("report-errors")
+    assert ("overview", "尚未保存的概述") in hr.page.form("report-texts").fields
+    db_session.expire_all()
+    assert db_session.get(NeedsReport, document).overview.startswith(f"{YEAR} 年，培训管理部门")
     assert hr.submit("report-texts", {"title": f"{YEAR} 年售后培训需求分析报告",
-                                      "recommendations": "**优先**安排新能源技术培训 <script>alert(1)</script>"}
+                                      "recommendations": "**优先**安排新能源技术培训 <script>alert(1)</script>"
+                                                         " ![图](http://example.com/x.png)"}
                      ).status_code == 200
     assert "<strong>优先</strong>" in hr.response.text and "<script>alert" not in hr.response.text
-    assert "&lt;script&gt;" in hr.response.text
+    assert "&lt;script&gt;" in hr.response.text and "example.com" not in hr.page.text_of("section-recommendations")
+    assert 'src="http://example.com' not in hr.response.text  # no image fetched from elsewhere
 
     # Submitted: locked while it waits; a forged change is refused and nothing changes.
     form_token = csrf(hr)
