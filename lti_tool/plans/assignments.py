@@ -192,3 +192,32 @@ def mine(session: Session, employee_id: int, today: date) -> list[tuple[Assignme
                                     .order_by(Assignment.due_on, Assignment.id)))
     progress = _progress(session, [employee_id], {a.course_id for a in assigned})
     return [(a, status(progress.get((employee_id, a.course_id)), a.due_on, today)) for a in assigned]
+
+
+def passed(session: Session, employee_ids: list[int], course_ids: set[str]) -> set[tuple[int, str]]:
+    """(employee, course) pairs with a passed assessment of the course (a quiz or a
+    practical task), on any LMS account of the employee."""
+    if not employee_ids or not course_ids:
+        return set()
+    return set(session.execute(
+        select(EmployeeUser.employee_id, TrainingRecord.course_id).distinct()
+        .join(TrainingRecord, TrainingRecord.user_id == EmployeeUser.user_id)
+        .where(EmployeeUser.employee_id.in_(employee_ids), TrainingRecord.course_id.in_(course_ids),
+               TrainingRecord.passed.is_(True))).all())
+
+
+def for_course(session: Session, user_id: int, course_id: str, today: date) -> list[tuple[Assignment, str]]:
+    """The training assigned to the employee of this LMS account for this course, with
+    its status, in one query (the course page shows it)."""
+    mine = select(EmployeeUser.employee_id).where(EmployeeUser.user_id == user_id).scalar_subquery()
+    accounts = select(EmployeeUser.user_id).where(EmployeeUser.employee_id == mine)
+    records = (select(TrainingRecord.id).where(TrainingRecord.user_id.in_(accounts),
+                                               TrainingRecord.course_id == course_id))
+    done = records.where(TrainingRecord.kind == "course", TrainingRecord.status == "completed").exists()
+    rows = session.execute(
+        select(Assignment, done.label("done"), records.exists().label("started"))
+        .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
+        .where(AssignmentMember.employee_id == mine, Assignment.course_id == course_id)
+        .order_by(Assignment.due_on, Assignment.id).limit(20))
+    return [(a, status(DONE if is_done else IN_PROGRESS if started else None, a.due_on, today))
+            for a, is_done, started in rows]
