@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
+from lti_tool.practical.helpers import DEFAULT_ZONE
 from lti_tool.plans.models import Assignment, AssignmentMember, PlanItem, TrainingPlan
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
@@ -206,18 +208,24 @@ def passed(session: Session, employee_ids: list[int], course_ids: set[str]) -> s
                TrainingRecord.passed.is_(True))).all())
 
 
-def for_course(session: Session, user_id: int, course_id: str, today: date) -> list[tuple[Assignment, str]]:
+def for_course(session: Session, user_id: int, course_id: str, now: datetime | None = None
+               ) -> list[tuple[Assignment, str]]:
     """The training assigned to the employee of this LMS account for this course, with
-    its status, in one query (the course page shows it)."""
+    its status on the organisation's own date, in one query (the course page shows it)."""
+    from lti_tool.lti.models import Organisation
+
     mine = select(EmployeeUser.employee_id).where(EmployeeUser.user_id == user_id).scalar_subquery()
     accounts = select(EmployeeUser.user_id).where(EmployeeUser.employee_id == mine)
     records = (select(TrainingRecord.id).where(TrainingRecord.user_id.in_(accounts),
                                                TrainingRecord.course_id == course_id))
     done = records.where(TrainingRecord.kind == "course", TrainingRecord.status == "completed").exists()
     rows = session.execute(
-        select(Assignment, done.label("done"), records.exists().label("started"))
+        select(Assignment, Organisation.timezone, done.label("done"), records.exists().label("started"))
         .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
+        .join(Organisation, Organisation.id == Assignment.organisation_id)
         .where(AssignmentMember.employee_id == mine, Assignment.course_id == course_id)
         .order_by(Assignment.due_on, Assignment.id).limit(20))
-    return [(a, status(DONE if is_done else IN_PROGRESS if started else None, a.due_on, today))
-            for a, is_done, started in rows]
+    now = now or utcnow()
+    return [(a, status(DONE if is_done else IN_PROGRESS if started else None, a.due_on,
+                       now.astimezone(ZoneInfo(zone or DEFAULT_ZONE)).date()))
+            for a, zone, is_done, started in rows]
