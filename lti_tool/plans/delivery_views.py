@@ -55,7 +55,8 @@ def schedule(document_id: int, item_id: int):
 
 def _charts(found: execution.Report) -> list:
     rows = [r for r in found.rows if r.item.course_id or r.item.topic]
-    label = lambda r: catalogue().get(r.item.course_id, r.item.course_id) or r.item.topic  # noqa: E731
+    courses = catalogue()
+    label = lambda r: courses.get(r.item.course_id, r.item.course_id) or r.item.topic  # noqa: E731
     quarters = found.by_quarter()
     name = lambda q: _("Q%(q)d", q=q) if q else _("No quarter")  # noqa: E731
     most = max([f.planned for _q, f in quarters] + [1])
