@@ -36,8 +36,13 @@ def course(item_id: str):
         result = outcome(outcomes.finished(db.session(), learner.user_id, learner.context_id, item),
                          quiz["settings"].get("grading", "highest"))
         quizzes.append({"item_id": item, "title": present.text(quiz["title"]), "result": result})
+    from lti_tool.plans import assignments
+    from lti_tool.plans.assignment_views import status_labels
+
+    assigned = assignments.for_course(db.session(), actor.user_id, version.slug)
     return render_template("learning/course.html", version=version, progress=progress, quizzes=quizzes,
-                           text=present.text, manifest=version.manifest,
+                           text=present.text, manifest=version.manifest, assigned=assigned,
+                           assignment_status=status_labels(),
                            description=present.markdown(present.text(version.manifest["description"]), version.id, ""))
 
 

@@ -19,7 +19,7 @@ def _helpers():
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.plans import assignment_views, services, views  # noqa: F401  (routes)
+    from lti_tool.plans import assignment_views, delivery_views, services, views  # noqa: F401  (routes)
 
     app.register_blueprint(bp)
     app.register_blueprint(views.manage_bp)

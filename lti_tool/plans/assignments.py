@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.db import owned, utcnow
 from lti_tool.errors import UserError
+from lti_tool.practical.helpers import DEFAULT_ZONE
 from lti_tool.plans.models import Assignment, AssignmentMember, PlanItem, TrainingPlan
 from lti_tool.records.models import Employee, EmployeeUser, TrainingRecord
 
@@ -192,3 +194,38 @@ def mine(session: Session, employee_id: int, today: date) -> list[tuple[Assignme
                                     .order_by(Assignment.due_on, Assignment.id)))
     progress = _progress(session, [employee_id], {a.course_id for a in assigned})
     return [(a, status(progress.get((employee_id, a.course_id)), a.due_on, today)) for a in assigned]
+
+
+def passed(session: Session, employee_ids: list[int], course_ids: set[str]) -> set[tuple[int, str]]:
+    """(employee, course) pairs with a passed assessment of the course (a quiz or a
+    practical task), on any LMS account of the employee."""
+    if not employee_ids or not course_ids:
+        return set()
+    return set(session.execute(
+        select(EmployeeUser.employee_id, TrainingRecord.course_id).distinct()
+        .join(TrainingRecord, TrainingRecord.user_id == EmployeeUser.user_id)
+        .where(EmployeeUser.employee_id.in_(employee_ids), TrainingRecord.course_id.in_(course_ids),
+               TrainingRecord.passed.is_(True))).all())
+
+
+def for_course(session: Session, user_id: int, course_id: str, now: datetime | None = None
+               ) -> list[tuple[Assignment, str]]:
+    """The training assigned to the employee of this LMS account for this course, with
+    its status on the organisation's own date, in one query (the course page shows it)."""
+    from lti_tool.lti.models import Organisation
+
+    mine = select(EmployeeUser.employee_id).where(EmployeeUser.user_id == user_id).scalar_subquery()
+    accounts = select(EmployeeUser.user_id).where(EmployeeUser.employee_id == mine)
+    records = (select(TrainingRecord.id).where(TrainingRecord.user_id.in_(accounts),
+                                               TrainingRecord.course_id == course_id))
+    done = records.where(TrainingRecord.kind == "course", TrainingRecord.status == "completed").exists()
+    rows = session.execute(
+        select(Assignment, Organisation.timezone, done.label("done"), records.exists().label("started"))
+        .join(AssignmentMember, AssignmentMember.assignment_id == Assignment.id)
+        .join(Organisation, Organisation.id == Assignment.organisation_id)
+        .where(AssignmentMember.employee_id == mine, Assignment.course_id == course_id)
+        .order_by(Assignment.due_on, Assignment.id).limit(20))
+    now = now or utcnow()
+    return [(a, status(DONE if is_done else IN_PROGRESS if started else None, a.due_on,
+                       now.astimezone(ZoneInfo(zone or DEFAULT_ZONE)).date()))
+            for a, zone, is_done, started in rows]

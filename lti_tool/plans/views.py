@@ -102,9 +102,13 @@ def _page(plan, errors: dict | None = None, form=None, item_form=None, item_erro
     kind = services.approval_kind(plan.kind)
     versions = approvals.history(session, kind, plan.id)
     courses = catalogue()
+    approved = bool(versions and versions[0].state == APPROVED)
+    from lti_tool.plans.delivery import sessions_of
+
     return render_template(
         "plans/plan.html", plan=plan, editable=services.editable(session, plan), versions=versions,
-        latest=versions[0] if versions else None, approved=bool(versions and versions[0].state == APPROVED),
+        latest=versions[0] if versions else None, approved=approved,
+        delivered=sessions_of(session, [i.id for i in plan.items]) if approved else {},
         courses=courses, annual=services.annual_plans(session, plan.organisation_id),
         annual_plan=session.get(type(plan), plan.annual_plan_id) if plan.annual_plan_id else None,
         errors=errors or {}, form=form, item_form=item_form or {}, item_errors=item_errors or {},

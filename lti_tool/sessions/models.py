@@ -42,6 +42,8 @@ class ClassSession(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sequence: Mapped[int] = mapped_column(Integer, default=0)  # the .ics SEQUENCE: edits of the notice
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The training plan item it delivers (scheduled from an approved plan), if any.
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("plan_item.id", ondelete="SET NULL"), index=True)
 
     attendance: Mapped[list[Attendance]] = relationship(back_populates="session", order_by="Attendance.id")
 

@@ -107,11 +107,15 @@ def _fields(session: Session, context_id: int, form: Schedule) -> dict:
     }
 
 
-def schedule(session: Session, context_id: int, form: Schedule, creator: User) -> ClassSession:
+def schedule(session: Session, context_id: int, form: Schedule, creator: User,
+             plan_item_id: int | None = None) -> ClassSession:
+    """One session of a course placed in the LMS course (``plan_item_id``: the training
+    plan item it delivers, when the training department schedules it from a plan)."""
     fields = _fields(session, context_id, form)
     fields["trainer_name"] = fields["trainer_name"] or creator.name[:255]
     row = ClassSession(uid=secrets.token_hex(16), context_id=context_id, trainer_id=creator.id,
-                       checkin_secret=codes.new_secret(), created_by_id=creator.id, sequence=0, **fields)
+                       checkin_secret=codes.new_secret(), created_by_id=creator.id, sequence=0,
+                       plan_item_id=plan_item_id, **fields)
     session.add(row)
     session.flush()
     return row

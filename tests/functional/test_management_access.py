@@ -31,6 +31,9 @@ def rules(app):
     found = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(FEATURES)]
     assert len(found) >= 25, [r.endpoint for r in found]
     assert NEEDS_REPORT <= {r.endpoint for r in found}
+    # from plan to delivery: scheduling an item's sessions and the plan's execution report
+    assert {"plans.schedule_form", "plans.schedule", "plans.execution_page", "plans.execution_pdf",
+            "plans.execution_xlsx"} <= {r.endpoint for r in found}
     return found
 
 
