@@ -18,7 +18,9 @@ class DocumentKind:
     document to those who manage it (called with ``document_id``), or None;
     ``preview(session, document_id)``: the document as approvers read it (HTML), on the
     request's page; ``on_decided(session, request)``: told when a request ends
-    (approved, rejected, returned or withdrawn), in the same transaction."""
+    (approved, rejected, returned or withdrawn), in the same transaction;
+    ``concerns(session, document_id)``: the employee the document is about (a
+    candidate, a claimant), who may not decide it, or None."""
 
     kind: str
     steps: tuple[str, ...]
@@ -26,6 +28,7 @@ class DocumentKind:
     endpoint: str | None = None
     on_decided: Callable | None = None
     preview: Callable | None = None
+    concerns: Callable | None = None
 
     def __post_init__(self):
         if not self.steps or any(step not in ROLES for step in self.steps):

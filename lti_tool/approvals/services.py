@@ -103,9 +103,15 @@ def may_see(session: Session, who: Person, request: ApprovalRequest, manages: bo
 
 def may_decide(session: Session, who: Person, request: ApprovalRequest) -> bool:
     """The request waits at a step whose role the person holds (a department head: for
-    the request's department), and it is not their own submission."""
-    return (request.organisation_id == who.organisation_id and request.state == PENDING
-            and request.submitted_by != who.user_id and _holds(roles_of(session, who), request))
+    the request's department), it is not their own submission, and it is not about them."""
+    if not (request.organisation_id == who.organisation_id and request.state == PENDING
+            and request.submitted_by != who.user_id and _holds(roles_of(session, who), request)):
+        return False
+    concerns = flows.KINDS[request.kind].concerns if request.kind in flows.KINDS else None
+    if concerns is None:
+        return True
+    employee = employee_of(session, who.user_id)
+    return employee is None or employee.id != concerns(session, request.document_id)
 
 
 def decide(session: Session, who: Person, request_id: int, action: str, comment: str = "",

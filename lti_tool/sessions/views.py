@@ -114,8 +114,11 @@ def _form_page(values: dict, error: str | None, editing=None):
     if not courses:
         raise UserError(_("Place a course in this LMS course with “Select content” before scheduling its sessions."), 409)
     content = {course_id: services.content_sessions(session, course_id) for course_id in courses}
+    from lti_tool.trainers.services import approved_for
+
+    trainers = approved_for(session, auth.current_actor().organisation_id, courses)
     return render_template("sessions/new.html", courses=courses, content=content, values=values, error=error,
-                           editing=editing), 422 if error else 200
+                           editing=editing, trainers=trainers), 422 if error else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
 """The training-management features as a stranger and as a learner: every page and
 endpoint of approvals, plans, assigned training, needs surveys, the needs analysis
-report, question banks and the certificate design answers 401 with no launch (a
-stranger's own LMS cannot launch: tests/functional/lti/test_launch_rejections.py),
+report, the trainer pool, question banks and the certificate design answers 401 with no
+launch (a stranger's own LMS cannot launch: tests/functional/lti/test_launch_rejections.py),
 and each one for HR only answers 403 to a learner of the organisation, whatever it
 is sent."""
 
@@ -19,6 +19,7 @@ from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 
 FEATURES = ("approvals.", "plans.", "assignments.", "assigned.", "manage.", "needs.", "needs_answer.", "banks.",
+            "trainers.", "trainer_candidacy.",
             "hr.certificate_design")
 
 
