@@ -85,6 +85,13 @@ def test_the_own_course_is_offered_placed_and_opened_only_in_its_organisation(pe
         refused = other_company.launch(stranger, user="learner", resource_link=stolen.id)
         assert refused.status_code == 403
         assert "另一组织" in refused.text or "another organisation" in refused.text
+    with Browser() as trainer:  # that LMS course's instructor sees none of the course's quizzes
+        other_company.launch(trainer, user="instructor", resource_link=stolen.id)
+        overview = trainer.session.get(f"{base}/learn/teach/", timeout=15)
+        assert overview.status_code == 200 and f"{slug}/safety" not in overview.text
+    with Browser() as trainer:  # while this organisation's does
+        platform.launch(trainer, user="instructor", resource_link=link.id)
+        assert f"{slug}/safety" in trainer.session.get(f"{base}/learn/teach/", timeout=15).text
 
 
 def test_a_library_course_is_never_changed(people, platform, db_session):
@@ -133,3 +140,16 @@ def test_learners_and_other_organisations_cannot_confirm(people, platform, db_se
     forged = hr.session.post(f"{base}/banks/confirm", timeout=15, data={"csrf_token": "forged", "ticket": ticket})
     assert forged.status_code == 400
     assert own_versions(db_session) == []
+
+
+def test_the_importer_never_writes_across_owners(app, db_session):
+    from lti_tool.catalog.course import read_course
+    from lti_tool.catalog.importer import import_course
+    from tests.functional.practical.conftest import SAMPLE
+
+    content, problems = read_course(SAMPLE / "basics")
+    assert problems == []
+    assert import_course(db_session, content).status == "created"  # the library's
+    taken = import_course(db_session, content, owner_organisation_id=1)
+    assert taken.status == "refused" and "taken by the shared library" in taken.message
+    db_session.rollback()
