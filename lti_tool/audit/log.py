@@ -41,6 +41,7 @@ ACTIONS = {
     "approver.dismissed": _l("Approver removed"),
     "assignment.created": _l("Training assigned"),
     "needs_survey.created": _l("Needs survey created"),
+    "question_bank.confirmed": _l("Question bank made into a version of an own course"),
 }
 
 

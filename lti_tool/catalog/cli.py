@@ -71,7 +71,7 @@ def import_(path: Path | None) -> None:
         raise click.ClickException(f"{len(refused)} course(s) refused")
 
 
-@content.command("versions", help="List the imported versions of every course.")
+@content.command("versions", help="List the imported versions of every course (last column: library, or the owning organisation).")
 def versions() -> None:
     from sqlalchemy import select
 
@@ -84,7 +84,8 @@ def versions() -> None:
             click.echo("no course imported yet")
         for course in courses:
             for v in course.versions:
-                click.echo(f"{v.id}\t{course.slug}\t{v.version}\t{v.imported_at:%Y-%m-%d %H:%M}\t{v.content_hash[:12]}")
+                owner = "library" if course.owner_organisation_id is None else f"organisation {course.owner_organisation_id}"
+                click.echo(f"{v.id}\t{course.slug}\t{v.version}\t{v.imported_at:%Y-%m-%d %H:%M}\t{v.content_hash[:12]}\t{owner}")
 
 
 from lti_tool.banks.cli import register as _register_bank_commands  # noqa: E402

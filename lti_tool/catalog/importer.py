@@ -40,15 +40,23 @@ def import_library(session: Session, path: Path) -> list[ImportResult]:
     return [import_course(session, course) for course in library.courses.values()]
 
 
-def import_course(session: Session, content: CourseContent) -> ImportResult:
+def import_course(session: Session, content: CourseContent, owner_organisation_id: int | None = None) -> ImportResult:
+    """``owner_organisation_id``: None for the shared library; an organisation's id for
+    its own course. Content never goes into a course of another owner (the library
+    never writes into an organisation's course, nor an organisation into the library's
+    or another's)."""
     slug, version = content.id, content.manifest.version
     payload = content.payload()
     digest = content.content_hash()
     course = session.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        course = Course(slug=slug)
+        course = Course(slug=slug, owner_organisation_id=owner_organisation_id)
         session.add(course)
         session.flush()
+    elif course.owner_organisation_id != owner_organisation_id:
+        whose = "the shared library" if course.owner_organisation_id is None else "an organisation's own courses"
+        return ImportResult(slug, version, "refused", None,
+                            f"refused: the course id '{slug}' is taken by {whose}; give the course another id")
     existing = session.scalar(
         select(CourseVersion).where(CourseVersion.course_id == course.id, CourseVersion.version == version)
     )

@@ -66,7 +66,7 @@ class Library:
             raise LookupError(f"no course '{course_id}' in {self.path}") from None
 
     def items(self) -> list[CatalogItem]:
-        return [item for course in self.courses.values() for item in _items(course)]
+        return [item for course in self.courses.values() for item in items_of(course)]
 
     def item(self, kind: str, item_id: str) -> CatalogItem:
         for item in self.items():
@@ -75,7 +75,9 @@ class Library:
         raise LookupError(f"no {kind} '{item_id}' in {self.path}")
 
 
-def _items(course: CourseContent) -> list[CatalogItem]:
+def items_of(course) -> list[CatalogItem]:
+    """The placeable items of a course: anything with a ``manifest`` and its
+    ``quizzes`` and ``practical`` models (a course folder, or a stored version)."""
     m = course.manifest
     common = {"course_id": m.id, "category": m.category, "course_titles": m.title}
     items = [CatalogItem("course", m.id, titles=m.title, descriptions=m.description, score_maximum=100, hours=m.hours, **common)]

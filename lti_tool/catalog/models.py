@@ -17,12 +17,20 @@ class ImmutableVersionError(RuntimeError):
 
 
 class Course(Base):
-    """A course by its stable id (the folder name), across all its versions."""
+    """A course by its stable id (the folder name), across all its versions.
+
+    ``owner_organisation_id`` is None for a course of the shared library (imported from
+    the content folder, offered to every organisation); otherwise the course is the
+    organisation's own (made on the question-bank page) and no other organisation
+    sees, places or opens it."""
 
     __tablename__ = "catalog_course"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True, default=None
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     versions: Mapped[list[CourseVersion]] = relationship(
@@ -54,6 +62,11 @@ class CourseVersion(Base):
     @property
     def slug(self) -> str:
         return self.course.slug
+
+    def visible_to(self, organisation_id: int | None) -> bool:
+        """A library course is everyone's; an own course only its organisation's."""
+        owner = self.course.owner_organisation_id
+        return owner is None or owner == organisation_id
 
     def title(self, locale: str | None = None) -> str:
         return I18n.model_validate(self.manifest["title"]).get(locale)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from lti_tool import auth, db
 from lti_tool.audit.actor import audited
@@ -49,13 +49,16 @@ def _image_refusals() -> dict[str, str]:
 
 
 def _courses() -> list[tuple[str, str]]:
-    """The library's courses and those imported before (slug, title), by slug."""
+    """The library's courses and those imported before (slug, title), by slug; of the
+    organisations' own courses, only this organisation's."""
     from lti_tool.catalog.library import load_library
 
     session = db.session()
     library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
     titles = {slug: content.manifest.title.model_dump(by_alias=True) for slug, content in library.courses.items()}
-    for slug in session.scalars(select(Course.slug)):
+    organisation_id = auth.current_actor().organisation_id
+    for slug in session.scalars(select(Course.slug).where(  # the library's and the organisation's own
+            or_(Course.owner_organisation_id.is_(None), Course.owner_organisation_id == organisation_id))):
         titles.setdefault(slug, None)
     return [(slug, tr(title if title else course_title(session, slug))) for slug, title in sorted(titles.items())]
 

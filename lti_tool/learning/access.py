@@ -1,5 +1,6 @@
 """Who may open what: a course (and its quizzes) only when it is placed in the LMS course
-the user launched from; an attempt only by its learner, or an instructor of that course."""
+the user launched from, and an organisation's own course only from that organisation's
+platforms; an attempt only by its learner, or an instructor of that course."""
 
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ def course_version(session: Session, actor: Actor, course_id: str) -> CourseVers
     version = current_version(session, course_id)
     if version is None:
         raise not_found()
+    if version.course.owner_organisation_id is not None and not version.visible_to(actor.organisation_id):
+        raise UserError(_("This course belongs to another organisation and cannot be opened from your learning platform."),
+                        403, hint=_("Ask your instructor to place a course of the shared library or of your own organisation."))
     return version
 
 

@@ -41,6 +41,9 @@ def _quiz_items(context_id: int) -> list[dict]:
     items = []
     for course_id in courses:
         version = access.current_version(session, course_id)
+        if version is not None and version.course.owner_organisation_id is not None \
+                and not version.visible_to(current_actor().organisation_id):
+            continue  # a link naming another organisation's own course shows nothing of it
         for quiz in (version.quizzes if version else []):
             item_id = f"{course_id}/{quiz['id']}"
             counts = dict(session.execute(

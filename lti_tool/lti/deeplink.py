@@ -1,5 +1,6 @@
 """Deep Linking 2.0: an instructor picks courses, quizzes, practical tasks or classroom
-sessions from our catalogue; we return signed ltiResourceLink items to the LMS."""
+sessions from our catalogue (the shared library and the organisation's own courses,
+never another organisation's); we return signed ltiResourceLink items to the LMS."""
 
 from __future__ import annotations
 
@@ -82,6 +83,13 @@ def catalogue_items() -> list:
         ) from exc
 
 
+def offered_items() -> list:
+    """The library's items, then the actor's organisation's own courses, then the tool's pages."""
+    from lti_tool.banks.courses import own_items
+
+    return catalogue_items() + own_items(db.session(), auth.current_actor().organisation_id) + TOOL_ITEMS
+
+
 class _Resource(DeepLinkResource):
     text: str | None = None
 
@@ -130,7 +138,7 @@ def picker():
     settings = _deep_link_session()["settings"]
     return render_template(
         "lti/deeplink_picker.html",
-        items=catalogue_items() + TOOL_ITEMS,
+        items=offered_items(),
         locale=i18n.current(),
         accept_multiple=settings.get("accept_multiple", True) is not False,
     )
@@ -141,7 +149,7 @@ def picker():
 def respond():
     data = _deep_link_session()
     chosen = request.form.getlist("item")
-    by_id = {f"{i.kind}:{i.id}": i for i in catalogue_items() + TOOL_ITEMS}
+    by_id = {f"{i.kind}:{i.id}": i for i in offered_items()}
     unknown = [c for c in chosen if c not in by_id]
     if unknown or not chosen:
         raise UserError(_("Choose at least one item from the list."), 422)

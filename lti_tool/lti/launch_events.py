@@ -32,8 +32,10 @@ def record_launched(valid: ValidLaunch, identity: LaunchIdentity) -> None:
         library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
         item = library.item(link.item_kind, link.item_id)
     except (ContentError, LookupError) as exc:
-        log.warning("launched statement skipped: item %s/%s: %s", link.item_kind, link.item_id, exc)
-        return
+        item = _own_item(valid.platform.organisation_id, link)  # one of the organisation's own courses?
+        if item is None:
+            log.warning("launched statement skipped: item %s/%s: %s", link.item_kind, link.item_id, exc)
+            return
     user, context = identity.user, identity.context
     ctx = events.course_context(
         course_id=item.course_id,
@@ -53,6 +55,13 @@ def record_launched(valid: ValidLaunch, identity: LaunchIdentity) -> None:
         timestamp=valid.state.used_at,
     )
     events.emit(db.session(), [statement], organisation_id=valid.platform.organisation_id)
+
+
+def _own_item(organisation_id: int, link):
+    from lti_tool.banks.courses import own_items
+
+    found = [i for i in own_items(db.session(), organisation_id) if (i.kind, i.id) == (link.item_kind, link.item_id)]
+    return found[0] if found else None
 
 
 def init_app(app: Flask) -> None:

@@ -56,11 +56,17 @@ def _organisation() -> int:
 
 
 def catalogue() -> dict[str, str]:
-    """The catalogue's courses, by id, with their titles in the page's language."""
+    """The catalogue's courses, by id, with their titles in the page's language: the
+    library's, then the organisation's own (never another organisation's)."""
+    from lti_tool.banks.courses import own_items
     from lti_tool.catalog.library import load_library
 
     library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
-    return {course_id: tr(dict(course.manifest.title)) for course_id, course in sorted(library.courses.items())}
+    courses = {course_id: tr(dict(course.manifest.title)) for course_id, course in sorted(library.courses.items())}
+    for item in own_items(db.session(), _organisation()):
+        if item.kind == "course":
+            courses.setdefault(item.id, tr(item.titles.model_dump(by_alias=True)))
+    return courses
 
 
 @bp.get("/")

@@ -85,6 +85,8 @@ def load(session: Session, context: Context, course_id: str) -> Run:
         .order_by(TrainingRecord.user_id, TrainingRecord.kind, TrainingRecord.item_id)))
     versions = [r.course_version_id for r in records if r.course_version_id]
     version = session.get(CourseVersion, max(versions)) if versions else latest_version(session, course_id)
+    if version is not None and not version.visible_to(context.deployment.platform.organisation_id):
+        version = None  # another organisation's own course: its content is not shown here
     sessions = list(session.scalars(select(ClassSession).where(
         ClassSession.context_id == context.id, ClassSession.course_id == course_id).order_by(ClassSession.starts_at)))
     attendance: dict[int, dict[int, str]] = defaultdict(dict)
