@@ -67,7 +67,10 @@ def budget_preview(session: Session, budget_id: int):
     budget = session.get(Budget, budget_id)
     if budget is None:
         return None
-    return Markup(render_template("costs/_budget_preview.html", budget=budget, items=plan_items_of(session, budget)))
+    from lti_tool.costs.views import labels
+
+    return Markup(render_template("costs/_budget_preview.html", budget=budget, items=plan_items_of(session, budget),
+                                  **labels()))
 
 
 def claim_preview(session: Session, claim_id: int):
@@ -75,12 +78,13 @@ def claim_preview(session: Session, claim_id: int):
     from markupsafe import Markup
 
     from lti_tool.costs.claims import target_label
+    from lti_tool.costs.views import labels
 
     claim = session.get(ExpenseClaim, claim_id)
     if claim is None:
         return None
     return Markup(render_template("costs/_claim_preview.html", claim=claim, check=over_budget(session, [claim])[claim.id],
-                                  target=target_label(session, claim)))
+                                  target=target_label(session, claim), **labels()))
 
 
 # -- who --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The training-management features as a stranger and as a learner: every page and
-endpoint of approvals, plans, assigned training, needs surveys, question banks and the
-certificate design answers 401 with no launch (a stranger's own LMS cannot launch:
+endpoint of approvals, plans, assigned training, needs surveys, question banks, the
+certificate design, budgets and expense claims answers 401 with no launch (a stranger's own LMS cannot launch:
 tests/functional/lti/test_launch_rejections.py), and each one for HR only answers 403
 to a learner of the organisation, whatever it is sent."""
 
@@ -18,7 +18,7 @@ from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 
 FEATURES = ("approvals.", "plans.", "assignments.", "assigned.", "manage.", "needs.", "needs_answer.", "banks.",
-            "hr.certificate_design")
+            "hr.certificate_design", "budget.", "claims.", "claims_manage.")
 
 
 def rules(app):
