@@ -138,6 +138,8 @@ def remove_attachment(session: Session, claim: ExpenseClaim, attachment_id: int)
 def submit(session: Session, claim: ExpenseClaim, who: approvals.Person):
     if not claim.attachments:
         raise UserError(_("Attach the invoice (and the notice or summary report) before submitting."), 422)
+    employee = session.get(Employee, claim.employee_id)
+    claim.department = (employee.department if employee is not None else "") or ""  # as HR records it now
     if not claim.department:
         raise UserError(_("Your department is not recorded, so no department head can review the claim: "
                           "ask HR to record it."), 422)

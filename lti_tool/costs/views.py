@@ -392,6 +392,10 @@ def paid(document_id: int):
         if exc.code != 409:
             raise
         return _manage_page(claim, employee, exc.description, 409)
+    from lti_tool.audit.actor import audited
+
+    audited("claim.paid", f"{claim.id}: {claim.currency} {money.shown(claim.amount)}", claim_id=claim.id,
+            amount=str(claim.amount), reference=claim.payment_reference)
     return redirect(url_for("claims_manage.show", document_id=claim.id), 303)
 
 

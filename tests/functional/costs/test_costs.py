@@ -200,3 +200,45 @@ def test_another_department_head_and_another_organisation_reach_nothing(people, 
     # A learner with no role in costs is refused the management pages.
     for path in ("/manage/claims/", "/manage/budget/", f"/manage/claims/{claim}", "/manage/claims/claims.xlsx"):
         assert claimant.session.get(f"{base}{path}", timeout=15).status_code == 403, path
+
+
+def test_a_rejected_budget_counts_for_nothing_and_a_returned_claim_is_changed_and_resubmitted(
+        people, platform, app, db_session):
+    base = platform.tool_base_url
+    claimant, head, boss, hr = people("learner"), people("learner2"), people("instructor"), people("hr")
+    departments(app, E1001="售后一部")
+    appoint(hr, base, "T2001", MANAGEMENT)
+    appoint(hr, base, "E1002", DEPARTMENT_HEAD, "售后一部")
+    new_plan(hr, base, kind="annual", year="2027", title="2027 计划")
+    hr.submit("add-item", {"topic": "安全规范", "mode": "internal"})
+    item = db_session.scalars(select(PlanItem)).first().id
+    hr.get(f"{base}/manage/budget/")
+    hr.submit("new-budget", {"year": "2027", "title": "2027 预算"})
+    budget = int(hr.url.rstrip("/").rsplit("/", 1)[-1])
+    assert hr.submit("submit-budget").status_code == 422  # no line yet
+    assert "请先添加至少一行预算再提交" in hr.page.text_of("budget-errors")
+    hr.submit("add-line", {"category": "venue", "amount": "5000"})
+    hr.submit("submit-budget")
+    request_id = int(hr.url.rstrip("/").rsplit("/", 1)[-1])
+    assert decide(boss, base, request_id, "reject", "").status_code == 422  # a rejection needs a reason
+    assert decide(boss, base, request_id, "reject", "场地费过高。").status_code == 200
+    db_session.expire_all()
+    assert db_session.get(Budget, budget).status == "rejected"
+    hr.get(f"{base}/manage/budget/{budget}")
+    assert hr.page.text_of("locked")  # rejection is final
+
+    # A claim for the venue: no approved budget, so flagged; returned, changed, resubmitted as version 2.
+    claim = file_claim(claimant, base, item, "50.00")
+    assert "没有已批准的预算" in claimant.page.text_of("budget-check") and claimant.page.text_of("over-budget")
+    claimant.submit("submit-claim")
+    first = int(claimant.url.rstrip("/").rsplit("/", 1)[-1])
+    assert decide(head, base, first, "return", "金额与发票不符。").status_code == 200
+    claimant.get(f"{base}/claims/{claim}")
+    assert "退回修改" in claimant.page.text_of("claim-status")
+    assert claimant.submit("claim-fields", {"amount": "45.50"}).status_code == 200
+    assert claimant.submit("submit-claim").status_code == 200
+    second = int(claimant.url.rstrip("/").rsplit("/", 1)[-1])
+    assert second != first and "第 2 版" in claimant.page.text
+    db_session.expire_all()
+    found = db_session.get(ExpenseClaim, claim)
+    assert found.amount == Decimal("45.50") and found.status == "pending"
