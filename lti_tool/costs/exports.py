@@ -27,3 +27,31 @@ def claims_xlsx(rows, flags: dict, labels: dict, targets: dict, zone: str = "Asi
                        claim.paid_by_label, claim.payment_reference])
         sheet.cell(row=sheet.max_row, column=6).number_format = "#,##0.00"
     return xlsx_bytes(book)
+
+
+def versus_xlsx(budget, result: dict, items: dict, labels: dict) -> bytes:
+    """Budget vs actual of one budget's year: per category, then per plan item."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "类别 Categories"
+    append(sheet, ["类别 Category", "预算 Budget", "实际 Actual", "剩余 Remaining", "币种 Currency"])
+    for category, values in result["categories"].items():
+        append(sheet, [labels["category_labels"][category], values["budget"], values["actual"],
+                       values["budget"] - values["actual"], budget.currency])
+        _money_cells(sheet, (2, 3, 4))
+    append(sheet, ["合计 Total", result["budget"], result["actual"], result["budget"] - result["actual"],
+                   budget.currency])
+    _money_cells(sheet, (2, 3, 4))
+    by_item = book.create_sheet("计划项目 Plan items")
+    append(by_item, ["计划项目 Plan item", "预算 Budget", "实际 Actual", "币种 Currency"])
+    for item_id, values in result["items"].items():
+        item = items.get(item_id)
+        append(by_item, [(item.topic or item.course_id) if item else f"#{item_id}", values["budget"], values["actual"],
+                         budget.currency])
+        _money_cells(by_item, (2, 3))
+    return xlsx_bytes(book)
+
+
+def _money_cells(sheet, columns) -> None:
+    for column in columns:
+        sheet.cell(row=sheet.max_row, column=column).number_format = "#,##0.00"

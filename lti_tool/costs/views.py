@@ -127,6 +127,20 @@ def show(document_id: int):
     return _budget_page(services.budget_of(db.session(), auth.current_actor().organisation_id, document_id))
 
 
+@budget_bp.get("/<int:document_id>.xlsx")
+@auth.require_role()
+def export(document_id: int):
+    """Budget vs actual as a spreadsheet, for finance and HR."""
+    _finance_or_hr()
+    from lti_tool.costs.exports import versus_xlsx
+
+    session = db.session()
+    budget = services.budget_of(session, auth.current_actor().organisation_id, document_id)
+    body = versus_xlsx(budget, services.versus(session, budget), services.plan_items_of(session, budget), labels())
+    return current_app.response_class(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                      headers={"Content-Disposition": f'attachment; filename="budget-{budget.year}.xlsx"'})
+
+
 @budget_bp.post("/<int:document_id>")
 @hr_only
 def update(document_id: int):

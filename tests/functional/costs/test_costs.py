@@ -175,6 +175,10 @@ def test_a_budget_is_approved_and_a_claim_goes_from_filing_to_payment_with_the_o
     sheet = load_workbook(BytesIO(export.content)).active
     amounts = {row[0].value: row[5].value for row in sheet.iter_rows(min_row=2)}
     assert Decimal(str(amounts[claim])) == Decimal("800.00") and sheet.cell(row=2, column=6).number_format == "#,##0.00"
+    versus = finance.session.get(f"{base}/manage/budget/{budget}.xlsx", timeout=15)
+    categories = {row[0].value: row[1:4] for row in load_workbook(BytesIO(versus.content)).active.iter_rows(min_row=2)}
+    travel = [Decimal(str(c.value)) for c in categories["Travel"]]
+    assert travel == [Decimal("1000.50"), Decimal("800.00"), Decimal("200.50")]
 
 
 def test_another_department_head_and_another_organisation_reach_nothing(people, platform, app, db_session,
