@@ -246,3 +246,16 @@ def test_a_rejected_budget_counts_for_nothing_and_a_returned_claim_is_changed_an
     db_session.expire_all()
     found = db_session.get(ExpenseClaim, claim)
     assert found.amount == Decimal("45.50") and found.status == "pending"
+
+
+def test_the_organisations_currency_is_set_by_the_operator_and_budgets_are_made_in_it(people, platform, app,
+                                                                                       db_session):
+    from tests.functional.hr.test_audit_log import cli
+
+    assert cli(app, "organisation", "currency", "default").output.startswith("currency CNY")
+    assert cli(app, "organisation", "currency", "default", "euro").exit_code != 0  # not an ISO 4217 code
+    assert "currency EUR" in cli(app, "organisation", "currency", "default", "eur").output
+    base, hr = platform.tool_base_url, people("hr")
+    hr.get(f"{base}/manage/budget/")
+    hr.submit("new-budget", {"year": "2028", "title": "2028 预算"})
+    assert "EUR" in hr.page.text and db_session.scalars(select(Budget)).one().currency == "EUR"
