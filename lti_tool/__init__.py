@@ -49,8 +49,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from lti_tool import learning
 
     learning.init_app(app)
-    from lti_tool import approvals, banks, certificates, hr, needs, plans, questionnaires, records, trainers
+    from lti_tool import approvals, banks, certificates, costs, hr, needs, plans, questionnaires, records, trainers
 
-    for feature in (records, certificates, questionnaires, hr, banks, approvals, plans, needs, trainers):
+    for feature in (records, certificates, questionnaires, hr, banks, approvals, plans, needs, trainers, costs):
         feature.init_app(app)
     return app

@@ -23,3 +23,4 @@ from lti_tool.questionnaires import models as questionnaires_models  # noqa: F40
 from lti_tool.audit import models as audit_models  # noqa: F401
 from lti_tool import throttle as throttle_models  # noqa: F401
 from lti_tool import xapi_credentials as xapi_credential_models  # noqa: F401
+from lti_tool.costs import models as costs_models  # noqa: F401

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.db import Base, UTCDateTime, utcnow
 
-# Who approves (seed 二): management, the head of the training department, and the
-# head of a department (for that department's documents only).
-MANAGEMENT, TRAINING_HEAD, DEPARTMENT_HEAD = "management", "training_head", "department_head"
-ROLES = (MANAGEMENT, TRAINING_HEAD, DEPARTMENT_HEAD)
+# Who approves (seed 二, 九): management, the head of the training department, the
+# head of a department (for that department's documents only) and finance (expense
+# claims, seed 九(二)).
+MANAGEMENT, TRAINING_HEAD, DEPARTMENT_HEAD, FINANCE = "management", "training_head", "department_head", "finance"
+ROLES = (MANAGEMENT, TRAINING_HEAD, DEPARTMENT_HEAD, FINANCE)
 
 # A request's states, and what an approver (or the submitter) does to one.
 PENDING, APPROVED, REJECTED, RETURNED, WITHDRAWN = "pending", "approved", "rejected", "returned", "withdrawn"

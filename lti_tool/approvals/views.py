@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from lti_tool import auth, db
 from lti_tool.approvals import bp, flows, services
-from lti_tool.approvals.models import (APPROVE, APPROVED, DEPARTMENT_HEAD, MANAGEMENT, PENDING, REJECT, REJECTED,
+from lti_tool.approvals.models import (APPROVE, APPROVED, DEPARTMENT_HEAD, FINANCE, MANAGEMENT, PENDING, REJECT, REJECTED,
                                        RETURN, RETURNED, ROLES, SUBMIT, TRAINING_HEAD, WITHDRAW, WITHDRAWN,
                                        ApprovalRequest)
 from lti_tool.audit.actor import audited
@@ -21,7 +21,7 @@ from lti_tool.records.models import Employee
 def labels() -> dict:
     return {
         "role_labels": {MANAGEMENT: _("Management"), TRAINING_HEAD: _("Head of the training department"),
-                        DEPARTMENT_HEAD: _("Department head")},
+                        DEPARTMENT_HEAD: _("Department head"), FINANCE: _("Finance")},
         "state_labels": {PENDING: _("Waiting for approval"), APPROVED: _("Approved"), REJECTED: _("Rejected"),
                          RETURNED: _("Returned for changes"), WITHDRAWN: _("Withdrawn")},
         "action_labels": {SUBMIT: _("Submitted"), APPROVE: _("Approved"), REJECT: _("Rejected"),

@@ -27,6 +27,8 @@ class Organisation(Base):
     hr_roles: Mapped[list | None] = mapped_column(JSON)
     # Where HR reads times (the audit log): an IANA zone name.
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai", server_default="Asia/Shanghai")
+    # The currency its money (training budgets, expense claims) is in: an ISO 4217 code.
+    currency: Mapped[str] = mapped_column(String(3), default="CNY", server_default="CNY")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

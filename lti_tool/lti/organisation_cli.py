@@ -106,3 +106,23 @@ def organisation_timezone(ctx, slug: str, zone: str | None) -> None:
         return organisations.set_timezone(session, slug, zone or "")
 
     _change(ctx, change)
+
+
+@organisation.command("currency", help="Show or set the currency (ISO 4217 code, e.g. CNY) of the organisation's "
+                                       "training budgets and expense claims.")
+@click.argument("slug")
+@click.argument("code", required=False)
+@click.pass_obj
+def organisation_currency(ctx, slug: str, code: str | None) -> None:
+    from lti_tool.lti import organisations
+
+    def change(session):
+        found = organisations.find(session, slug)
+        if code is None and found is not None:
+            click.echo(f"currency {found.currency}")
+            return found
+        changed = organisations.set_currency(session, slug, code or "")
+        click.echo(f"currency {changed.currency}")
+        return changed
+
+    _change(ctx, change)

@@ -98,3 +98,16 @@ def set_timezone(session: Session, slug: str, zone: str) -> Organisation:
     organisation.timezone = zone
     session.flush()
     return organisation
+
+
+def set_currency(session: Session, slug: str, code: str) -> Organisation:
+    """The currency the organisation's budgets and expense claims are in (ISO 4217)."""
+    organisation = find(session, slug)
+    if organisation is None:
+        raise OrganisationError(f"no organisation {slug!r}")
+    code = (code or "").strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise OrganisationError(f"not a currency code: {code!r} (three letters, e.g. CNY)")
+    organisation.currency = code
+    session.flush()
+    return organisation

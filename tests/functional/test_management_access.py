@@ -1,9 +1,9 @@
 """The training-management features as a stranger and as a learner: every page and
 endpoint of approvals, plans, assigned training, needs surveys, the needs analysis
-report, the trainer pool, question banks and the certificate design answers 401 with no
-launch (a stranger's own LMS cannot launch: tests/functional/lti/test_launch_rejections.py),
-and each one for HR only answers 403 to a learner of the organisation, whatever it
-is sent."""
+report, the trainer pool, question banks, the certificate design, budgets and expense
+claims answers 401 with no launch (a stranger's own LMS cannot launch:
+tests/functional/lti/test_launch_rejections.py), and each one for HR only answers 403
+to a learner of the organisation, whatever it is sent."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from tests.lti_platform import TestPlatform
 from tests.support.browser import Browser
 
 FEATURES = ("approvals.", "plans.", "assignments.", "assigned.", "manage.", "needs.", "needs_answer.", "banks.",
-            "trainers.", "trainer_candidacy.",
-            "hr.certificate_design")
+            "trainers.", "trainer_candidacy.", "hr.certificate_design", "budget.", "claims.", "claims_manage.")
 
 
 # The needs analysis report's pages and endpoints (on the needs blueprint), walked too.
