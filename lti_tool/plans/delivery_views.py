@@ -16,10 +16,13 @@ from lti_tool.practical.helpers import organisation_zone
 
 
 def _schedule_page(plan, item, values: dict, errors: dict | None = None, status: int = 200):
+    from lti_tool.trainers.services import approved_for
+
     session = db.session()
     courses = catalogue()
     return render_template(
         "plans/schedule.html", plan=plan, item=item, values=values, errors=errors or {}, courses=courses,
+        trainers=approved_for(session, plan.organisation_id, [item.course_id])[item.course_id],
         contexts=delivery.contexts_for(session, plan.organisation_id, item.course_id),
         approved=delivery.approved(session, plan), scheduled=delivery.sessions_of(session, [item.id])[item.id],
         max_days=delivery.MAX_DAYS), status
