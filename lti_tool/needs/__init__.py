@@ -8,7 +8,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.needs import views
+    from lti_tool.needs import analysis_views, views  # noqa: F401  (analysis_views: routes on views.bp)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.learner_bp)
