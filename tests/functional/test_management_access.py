@@ -1,6 +1,6 @@
 """The training-management features as a stranger and as a learner: every page and
-endpoint of approvals, plans, assigned training, needs surveys, question banks and the
-certificate design answers 401 with no launch (a stranger's own LMS cannot launch:
+endpoint of approvals, plans, assigned training, needs surveys, customer feedback,
+industry items, the needs analysis, question banks and the certificate design answers 401 with no launch (a stranger's own LMS cannot launch:
 tests/functional/lti/test_launch_rejections.py), and each one for HR only answers 403
 to a learner of the organisation, whatever it is sent."""
 
@@ -24,6 +24,11 @@ FEATURES = ("approvals.", "plans.", "assignments.", "assigned.", "manage.", "nee
 def rules(app):
     found = [r for r in app.url_map.iter_rules() if r.endpoint.startswith(FEATURES)]
     assert len(found) >= 25, [r.endpoint for r in found]
+    needs_inputs = {"needs.feedback_index", "needs.feedback_upload", "needs.feedback_apply", "needs.feedback_template",
+                    "needs.industry_index", "needs.industry_create", "needs.industry_edit", "needs.industry_update",
+                    "needs.industry_delete", "needs.analysis_page", "needs.analysis_settings",
+                    "needs.analysis_link_add", "needs.analysis_link_delete"}
+    assert needs_inputs <= {r.endpoint for r in found}, needs_inputs - {r.endpoint for r in found}
     return found
 
 
