@@ -38,6 +38,19 @@ def results(app, platform, key: str, quiz: float, practical: float | None = None
                           passed=True)
 
 
+def wanted(app, db_session, number: str, topics: list[str]) -> None:
+    from lti_tool.needs.models import OPEN, NeedsResponse, NeedsSurvey
+
+    employee = db_session.scalars(select(Employee).where(Employee.employee_number == number)).one()
+    with app.app_context(), get_db(app).sessionmaker.begin() as session:
+        survey = NeedsSurvey(organisation_id=employee.organisation_id, title="需求调查", topics=topics,
+                             due_on=date.today(), status=OPEN)
+        session.add(survey)
+        session.flush()
+        session.add(NeedsResponse(survey_id=survey.id, employee_id=employee.id, department=employee.department,
+                                  wanted=topics))
+
+
 def computed(app, db_session, **filters):
     organisation_id = db_session.scalar(select(Employee.organisation_id).where(Employee.employee_number == "E1001"))
     with app.test_request_context("/"):
@@ -65,6 +78,8 @@ def test_the_three_analyses_from_results_feedback_and_industry_items(people, pla
     assert hr.submit("new-industry-item", {"source": "行业展会", "noted_on": date.today().isoformat(),
                                            "topic": "新能源技术", "relevance": "high"}).status_code == 200
 
+    wanted(app, db_session, "E1002", ["新能源技术", "客户沟通"])  # 李娜 answers a needs survey
+
     a = computed(app, db_session)
     task = {(r[0], r[1]): r for r in a["task"].rows}
     assert task[("售后一部", "维修工程师")][3:] == [1, 1, 50.0, 1, "未达标"]
@@ -77,7 +92,9 @@ def test_the_three_analyses_from_results_feedback_and_industry_items(people, pla
     assert performance["李娜 (E1002)"][2:6] == [0, 1, 95.0, "否"]
     assert any(f.startswith("部门 售后一部 低于阈值：投诉 2 次") for f in a["performance"].findings)
     forward = {r[0]: r for r in a["forward"].rows}
-    assert forward["新能源技术"][1:3] == [1, "高"] and forward["新能源技术"][6] == 3
+    assert forward["新能源技术"][1:3] == [1, "高"] and forward["新能源技术"][4:7] == [3, 1, 4]
+    assert forward["客户沟通"][4:7] == [0, 1, 1] and a["forward"].rows[0][0] == "新能源技术"
+    assert computed(app, db_session, department="售后一部")["forward"].rows[0][5] == 0  # 李娜 is of 售后二部
     assert 'class="bar-chart"' in a["task"].chart_svg and "售后二部" in a["performance"].chart_svg
 
     # The page shows the same; filters narrow it; a looser threshold lets the engineers pass.
