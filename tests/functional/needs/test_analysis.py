@@ -102,6 +102,9 @@ def test_the_three_analyses_from_results_feedback_and_industry_items(people, pla
     assert "售后一部" not in hr.page.text_of("table-task") and "90" in hr.page.text_of("table-task")
     assert hr.response.text.count('class="bar-chart"') == 3
     assert hr.session.get(f"{base}/manage/needs/analysis?year=abc", timeout=15).status_code == 400
+    english = hr.session.get(f"{base}/manage/needs/analysis?lang=en", timeout=15).text
+    assert "Task analysis: required courses" in english and "falls short on" in english
+    hr.session.get(f"{base}/manage/needs/analysis?lang=zh-CN", timeout=15)
     assert computed(app, db_session, year=2020)["task"].rows[0][4] == 0  # no result in 2020
     hr.get(f"{base}/manage/needs/analysis")
     assert hr.submit("thresholds-form", {"pass_threshold": "150"}).status_code == 422
