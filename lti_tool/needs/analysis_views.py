@@ -219,8 +219,22 @@ def _analysis_page(settings_form=None, link_form=None, errors=None, status: int 
     filters = _filters()
     links, total = mapping.links_page(session, organisation_id, page, PER_PAGE)
     settings = mapping.settings_of(session, organisation_id)
+    shown, paging = [], {}
+    for found in analysis.analyses(session, organisation_id, **filters):  # each table pages on its own
+        try:
+            number = max(1, int(request.args.get(f"{found.key}_page", 1)))
+        except ValueError:
+            number = 1
+        count = pages(len(found.rows))
+        args = {k: v for k, v in filters.items() if v}
+        link = lambda n, key=found.key, args=args: url_for(  # noqa: E731
+            "needs.analysis_page", **args, **{f"{key}_page": n}) + f"#analysis-{key}"
+        paging[found.key] = (number, count, link(number - 1) if number > 1 else "",
+                             link(number + 1) if number < count else "")
+        found.rows = found.rows[(number - 1) * PER_PAGE:number * PER_PAGE]
+        shown.append(found)
     return render_template(
-        "needs/analysis.html", analyses=analysis.analyses(session, organisation_id, **filters), filters=filters,
+        "needs/analysis.html", analyses=shown, paging=paging, filters=filters,
         choices=_choices(), links=links, total=total, page=page, pages=pages(total), courses=catalogue(),
         labels=_labels(), link_kinds=LINK_KINDS, errors=errors or {}, link_form=link_form or {},
         settings_form=settings_form or {"pass_threshold": settings.pass_threshold,

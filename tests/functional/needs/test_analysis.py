@@ -102,6 +102,8 @@ def test_the_three_analyses_from_results_feedback_and_industry_items(people, pla
     assert "售后一部" not in hr.page.text_of("table-task") and "90" in hr.page.text_of("table-task")
     assert hr.response.text.count('class="bar-chart"') == 3
     assert hr.session.get(f"{base}/manage/needs/analysis?year=abc", timeout=15).status_code == 400
+    paged = hr.session.get(f"{base}/manage/needs/analysis?task_page=9&performance_page=x", timeout=15)
+    assert paged.status_code == 200 and "在这些筛选条件下没有内容" in paged.text  # past the last page: empty
     english = hr.session.get(f"{base}/manage/needs/analysis?lang=en", timeout=15).text
     assert "Task analysis: required courses" in english and "falls short on" in english
     hr.session.get(f"{base}/manage/needs/analysis?lang=zh-CN", timeout=15)
@@ -128,3 +130,16 @@ def test_the_three_analyses_from_results_feedback_and_industry_items(people, pla
     finally:
         stranger.close()
     assert li.session.get(f"{base}/manage/needs/industry", timeout=15).status_code == 403
+
+
+def test_a_long_analysis_table_pages(people, platform, app, db_session):
+    base = platform.tool_base_url
+    hr = people("hr")
+    many = "日期,类型,工号\n" + "".join(f"2026-11-01,投诉,X{n:03d}\n" for n in range(55))
+    import_feedback(hr, base, many)
+    hr.get(f"{base}/manage/needs/analysis")
+    assert hr.page.text_of("table-performance").count("X0") == 50 and "第 1 页，共 2 页" in hr.page.text_of(
+        "pager-performance")
+    hr.get(f"{base}/manage/needs/analysis?performance_page=2")
+    assert hr.page.text_of("table-performance").count("X0") == 5
+    assert 'performance_page=1' in hr.response.text  # back to the first page
