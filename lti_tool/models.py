@@ -19,6 +19,7 @@ from lti_tool.plans import models as plans_models  # noqa: F401
 from lti_tool.needs import models as needs_models  # noqa: F401
 from lti_tool.needs import report_models as needs_report_models  # noqa: F401
 from lti_tool.trainers import models as trainers_models  # noqa: F401
+from lti_tool.needs import analysis_models as needs_analysis_models  # noqa: F401
 from lti_tool.questionnaires import models as questionnaires_models  # noqa: F401
 from lti_tool.audit import models as audit_models  # noqa: F401
 from lti_tool import throttle as throttle_models  # noqa: F401

@@ -42,6 +42,13 @@ ACTIONS = {
     "assignment.created": _l("Training assigned"),
     "needs_survey.created": _l("Needs survey created"),
     "question_bank.confirmed": _l("Question bank made into a version of an own course"),
+    "customer_feedback.imported": _l("Customer feedback imported"),
+    "industry_item.created": _l("Industry item recorded"),
+    "industry_item.changed": _l("Industry item changed"),
+    "industry_item.deleted": _l("Industry item deleted"),
+    "needs_analysis.thresholds_changed": _l("Needs analysis thresholds changed"),
+    "needs_analysis.link_added": _l("Needs analysis link added"),
+    "needs_analysis.link_removed": _l("Needs analysis link removed"),
 }
 
 

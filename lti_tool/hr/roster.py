@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -55,7 +56,10 @@ class Plan:
         return not self.errors
 
 
-def _cells(filename: str, data: bytes) -> list[list[str]]:
+def cells(filename: str, data: bytes, limit: int | None = None) -> list[list[str]]:
+    """A .csv (UTF-8 with or without BOM, else GB18030) or .xlsx file (read-only, cached
+    values) as rows of text cells, at most ``limit`` rows (the caller sees one more
+    than it accepts and refuses the file); ValueError names why a file cannot be read."""
     if len(data) > MAX_BYTES:
         raise ValueError("file_too_large")
     if filename.lower().endswith(".xlsx"):
@@ -65,9 +69,12 @@ def _cells(filename: str, data: bytes) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
             raise ValueError("unreadable_xlsx") from exc
-        return [["" if v is None else (v.date().isoformat() if isinstance(v, datetime) else
-                                       v.isoformat() if isinstance(v, date) else str(v).strip()) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
+        try:
+            return [["" if v is None else (v.date().isoformat() if isinstance(v, datetime) else
+                                           v.isoformat() if isinstance(v, date) else str(v).strip()) for v in row]
+                    for row in islice(sheet.iter_rows(values_only=True), limit)]
+        except Exception as exc:  # noqa: BLE001 - a damaged sheet fails while it is read
+            raise ValueError("unreadable_xlsx") from exc
     if filename.lower().endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -76,15 +83,18 @@ def _cells(filename: str, data: bytes) -> list[list[str]]:
                 text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV so
             except UnicodeDecodeError as exc:
                 raise ValueError("unreadable_csv") from exc
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        try:
+            return [[cell.strip() for cell in row] for row in islice(csv.reader(io.StringIO(text)), limit)]
+        except csv.Error as exc:  # e.g. a field past the csv module's size limit
+            raise ValueError("unreadable_csv") from exc
     raise ValueError("unknown_type")
 
 
 def read(filename: str, data: bytes) -> tuple[list[dict], list[RowError]]:
-    cells = [row for row in _cells(filename, data)]
-    if not cells:
+    table = cells(filename, data)
+    if not table:
         return [], [RowError(1, _l("The file is empty."))]
-    header = [" ".join((h or "").lower().split()) for h in cells[0]]
+    header = [" ".join((h or "").lower().split()) for h in table[0]]
     columns, errors = {}, []
     for name, spellings in HEADERS.items():
         found = [i for i, h in enumerate(header) if h in spellings]
@@ -94,10 +104,10 @@ def read(filename: str, data: bytes) -> tuple[list[dict], list[RowError]]:
             errors.append(RowError(1, _l("A required column is missing."), name))
     if errors:
         return [], errors
-    if len(cells) - 1 > MAX_ROWS:
-        return [], [RowError(1, _l("Too many rows."), str(len(cells) - 1))]
+    if len(table) - 1 > MAX_ROWS:
+        return [], [RowError(1, _l("Too many rows."), str(len(table) - 1))]
     rows, seen = [], {}
-    for number, raw in enumerate(cells[1:], start=2):
+    for number, raw in enumerate(table[1:], start=2):
         if not any(raw):
             continue
         row = {name: (raw[i] if i < len(raw) else "") for name, i in columns.items()}

@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.needs import report, report_views, views  # noqa: F401  (routes)
+    from lti_tool.needs import analysis_views, report, report_views, views  # noqa: F401  (routes)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.learner_bp)

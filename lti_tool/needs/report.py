@@ -133,7 +133,31 @@ def computed_tables(session: Session, organisation_id: int, year: int) -> list[R
     found: list[ReportTable] = []
     for survey in surveys_of(session, organisation_id, year):
         found.extend(survey_tables(survey, surveys.summary(session, survey)))
+    for a in _analyses(session, organisation_id, year):
+        rows = [[_plain(v) for v in row] for row in a.rows[:MAX_ROWS]]
+        findings = list(a.findings)
+        if len(a.rows) > MAX_ROWS:
+            findings.append(_("The first %(n)d of %(total)d rows; the needs analysis page shows them all.",
+                              n=MAX_ROWS, total=len(a.rows)))
+        found.append(ReportTable(key=a.key, title=a.title, columns=list(a.columns), rows=rows,
+                                 chart_svg=a.chart_svg, findings=findings))
     return found
+
+
+# A report's analysis table holds at most this many rows (the analysis page pages them all).
+MAX_ROWS = 200
+
+
+def _analyses(session: Session, organisation_id: int, year: int):
+    """The task, performance and forward-looking analyses of the year (seed 三(二))."""
+    from lti_tool.needs.analysis import analyses
+
+    return analyses(session, organisation_id, year=year)
+
+
+def _plain(value):
+    """A table cell as stored with the report (JSON): numbers and text as they are."""
+    return value if value is None or isinstance(value, (str, int, float)) else str(value)
 
 
 def snapshot(session: Session, organisation_id: int, year: int) -> dict:
@@ -181,12 +205,16 @@ def draft(session: Session, organisation_id: int, year: int) -> dict[str, str]:
             wanted[topic] = wanted.get(topic, 0) + n
             if avg is not None:
                 ratings.setdefault(topic, []).append(avg)
+    methods += ["", _("Task analysis (the results of each position's required courses), performance analysis "
+                      "(imported customer feedback) and forward-looking analysis (industry and technology items "
+                      "with the wanted topics): see their tables.")]
     most = [t for t, n in sorted(wanted.items(), key=lambda pair: -pair[1]) if n][:5]
     weakest = sorted(((sum(v) / len(v), t) for t, v in ratings.items()))[:3]
     needs = ["- " + _("%(topic)s: wanted by %(n)d", topic=t, n=wanted[t]) for t in most]
     needs += ["- " + _("%(topic)s: self-rating %(value)s of 5", topic=t, value=shown(avg)) for avg, t in weakest]
     for _v, s in found:
         needs += ["- " + f"{r.department}: {r.department_needs}" for r in s.heads if r.department_needs]
+    needs += ["- " + finding for a in _analyses(session, organisation_id, year) for finding in a.findings]
     recommendations = [_("Plan training in the next annual plan on: %(topics)s.",
                          topics="、".join(dict.fromkeys(most + [t for _a, t in weakest])) or "—")]
     for _v, s in found:

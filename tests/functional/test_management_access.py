@@ -1,7 +1,7 @@
 """The training-management features as a stranger and as a learner: every page and
-endpoint of approvals, plans, assigned training, needs surveys, the needs analysis
-report, the trainer pool, question banks, the certificate design, budgets and expense
-claims answers 401 with no launch (a stranger's own LMS cannot launch:
+endpoint of approvals, plans, assigned training, needs surveys, customer feedback,
+industry items, the needs analysis and its report, the trainer pool, question banks, the
+certificate design, budgets and expense claims answers 401 with no launch (a stranger's own LMS cannot launch:
 tests/functional/lti/test_launch_rejections.py), and each one for HR only answers 403
 to a learner of the organisation, whatever it is sent."""
 
@@ -34,6 +34,11 @@ def rules(app):
     # from plan to delivery: scheduling an item's sessions and the plan's execution report
     assert {"plans.schedule_form", "plans.schedule", "plans.execution_page", "plans.execution_pdf",
             "plans.execution_xlsx"} <= {r.endpoint for r in found}
+    needs_inputs = {"needs.feedback_index", "needs.feedback_upload", "needs.feedback_apply", "needs.feedback_template",
+                    "needs.industry_index", "needs.industry_create", "needs.industry_edit", "needs.industry_update",
+                    "needs.industry_delete", "needs.analysis_page", "needs.analysis_settings",
+                    "needs.analysis_link_add", "needs.analysis_link_delete"}
+    assert needs_inputs <= {r.endpoint for r in found}, needs_inputs - {r.endpoint for r in found}
     return found
 
 

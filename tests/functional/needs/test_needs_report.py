@@ -82,7 +82,7 @@ def test_a_report_from_the_survey_goes_through_return_and_both_approvals_and_an_
     assert "售后一部22100" in tables and "售后二部100" in tables  # department, asked, answered, rate
     assert "故障诊断31" in tables and "客户沟通21" in tables and "新能源技术—1" in tables  # topic, rating, wanted
     assert "4 人中 2 人已填写（50%）" in tables and "自评最低：客户沟通（2）" in tables
-    assert hr.response.text.count('class="bar-chart"') == 3
+    assert hr.response.text.count('class="bar-chart"') == 6  # the survey's three, the three analyses'
     assert "客户沟通：自评 2 分（满分 5 分）" in hr.page.text_of("section-main_needs")
     assert new_report(hr, base).status_code == 422 and f"已有 {YEAR} 年的需求分析报告" in hr.page.text_of("report-errors")
 
@@ -254,3 +254,17 @@ def test_learners_and_another_organisation_reach_no_report(people, platform, app
         stranger.close()
     db_session.expire_all()
     assert db_session.scalars(select(PlanNeedsReport)).all() == []
+
+
+def test_the_report_holds_the_three_analyses_and_their_findings(people, platform, app, db_session):
+    from tests.functional.needs.test_feedback_import import import_feedback
+
+    base = platform.tool_base_url
+    _zhang, _li, _alex, hr, _survey = answered_survey(people, base)
+    import_feedback(hr, base)  # 张伟: 2 complaints and 2 of 5 in November
+    assert new_report(hr, base).status_code == 200
+    tables = hr.page.text_of("tables")
+    assert "任务分析" in tables and "前瞻性" in tables
+    assert "绩效分析" in tables and "张伟 (E1001)" in tables
+    assert "部门 售后一部 低于阈值：投诉 2 次" in hr.page.text_of("section-main_needs")
+    assert "任务分析（各岗位必修课程的成绩）" in hr.page.text_of("section-methods")
