@@ -8,6 +8,7 @@ the same id and a resend to an LRS is harmless.
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -73,6 +74,9 @@ def duration(value: timedelta) -> str:
     return f"PT{hours}H{minutes}M{seconds}S"
 
 
+# Statements are built, serialized and stored, never changed: the same actor and verb
+# objects can serve every statement of a batch (an attempt's 50 answers), built once.
+@lru_cache(maxsize=1024)
 def agent(person: Person) -> tincan.Agent:
     data: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": person.issuer, "name": person.sub}}
     if person.name:
@@ -84,6 +88,7 @@ def actor_identity(person: Person) -> str:
     return f"{person.issuer}\x1e{person.sub}"
 
 
+@lru_cache(maxsize=None)
 def verb(value: Verb) -> tincan.Verb:
     return tincan.Verb(id=value.value, display=tincan.LanguageMap(VERB_DISPLAY[value]))
 

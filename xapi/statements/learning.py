@@ -74,6 +74,24 @@ def _answer_context(ctx: CourseContext, quiz: Item) -> tincan.Context:
     return built
 
 
+# A question's activity (its IRI, name and interaction definition) is the same in every
+# attempt at that quiz version: built once per process, kept for the last quizzes'
+# questions (the key is the question's and reference's full text, so an edited question
+# in a new version gets its own).
+_QUESTION_ACTIVITIES: dict[tuple[str, str], tincan.Activity] = {}
+_QUESTION_ACTIVITIES_MAX = 4096
+
+
+def _question_activity(ref: Ref, question: Question) -> tincan.Activity:
+    key = (repr(ref), repr(question))
+    found = _QUESTION_ACTIVITIES.get(key)
+    if found is None:
+        if len(_QUESTION_ACTIVITIES) >= _QUESTION_ACTIVITIES_MAX:
+            _QUESTION_ACTIVITIES.clear()
+        found = _QUESTION_ACTIVITIES[key] = activity(ref, question.definition())
+    return found
+
+
 @statement_kind("question-answered")
 def question_answered(
     ctx: CourseContext,
@@ -93,7 +111,7 @@ def question_answered(
     graded = "graded" if success is not None or score is not None else "submitted"
     return make(
         "question-answered", (ctx.registration, ref.iri, graded),
-        actor=learner, verb_=Verb.ANSWERED, object_=activity(ref, question.definition()), timestamp=timestamp,
+        actor=learner, verb_=Verb.ANSWERED, object_=_question_activity(ref, question), timestamp=timestamp,
         context_=_answer_context(ctx, quiz),
         result_=result(response=question.response(answer), success=success, score=score, duration_=duration),
     )
