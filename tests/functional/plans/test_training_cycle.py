@@ -1,5 +1,6 @@
-"""The training department's cycle in one pass, as far as the tool has it (seed 三, 四,
-六, 七): a needs survey sent and answered; an annual plan made, submitted and approved
+"""The training department's cycle in one pass (seed 三, 四, 六, 七): a needs survey sent
+and answered; the needs analysis report drafted from it, approved by the head of the
+training department and management; an annual plan answering that report, approved
 by management; a quarterly plan refining it approved by the head of the training
 department; its item's session scheduled and its course assigned; learners attend and
 complete; the execution report of the quarterly and of the annual plan counts it."""
@@ -13,7 +14,8 @@ from sqlalchemy import select
 from lti_tool.approvals.models import MANAGEMENT, TRAINING_HEAD
 from lti_tool.plans.models import PlanItem, TrainingPlan
 from lti_tool.sessions.models import ClassSession
-from tests.functional.approvals.test_approvals import appoint
+from tests.functional.approvals.test_approvals import appoint, decide
+from tests.functional.needs.test_needs_report import request_id
 from tests.functional.hr.conftest import complete, course_link, hr_link, people  # noqa: F401  (fixtures)
 from tests.functional.plans.test_assignments import ROSTER, import_roster
 from tests.functional.plans.test_plan_delivery import approve
@@ -44,13 +46,25 @@ def test_from_a_needs_survey_to_the_execution_report(people, platform, app, db_s
     hr.get(survey_url)
     assert "2 人中 1 人已填写" in hr.page.text_of("response-rate")
 
+    # The needs analysis report (三(三)) drafted from it: the head of the training
+    # department (张伟), then management (李娜).
+    hr.get(f"{base}/manage/needs/reports/")
+    assert hr.submit("new-report", {"year": str((date.today() + timedelta(days=7)).year)}).status_code == 200
+    report = int(hr.url.rsplit("/", 1)[-1])
+    assert "2 人中 1 人已填写" in hr.page.text_of("tables")
+    assert hr.submit("submit-report").status_code == 200
+    report_request = request_id(hr)
+    assert decide(zhang, base, report_request, "approve").status_code == 200
+    assert decide(li, base, report_request, "approve").status_code == 200
+
     # The annual plan (四(一)), approved by management (李娜).
     new_plan(hr, base, kind="annual", year="2026", title="2026 年度售后培训计划", goals="故障诊断能力提升")
     annual = plan_id(hr)
     assert hr.submit("add-item", {"course_id": "basics", "mode": "internal", "month": "3"}).status_code == 200
+    assert hr.submit("link-report", {"report_id": str(report)}).status_code == 200  # it answers the report
     approve(hr, li, base)
     hr.get(f"{base}/manage/plans/{annual}")
-    assert "已批准" in hr.page.text_of("plan-status")
+    assert "已批准" in hr.page.text_of("plan-status") and "需求分析报告" in hr.page.text_of("plan-needs-reports")
 
     # A quarterly plan refining it (四(二)), approved by the head of the training department (张伟).
     new_plan(hr, base, kind="quarterly", year="2026", quarter="4", annual_plan_id=str(annual),
