@@ -31,7 +31,7 @@ def report(bank: Bank) -> None:
         click.echo(f"{label}: {message}")
 
 
-@click.command("import-bank", help="Import a question bank (.xlsx, Moodle .xml, .gift, Aiken .txt, QTI 2.1/3.0 .xml or .zip) into a course as quizzes/POOL.yaml.")
+@click.command("import-bank", help="Import a question bank (.xlsx, Moodle .xml, .gift, Aiken .txt, QTI 1.2/2.1/3.0 .xml or .zip, Canvas's QTI export .zip) into a course as quizzes/POOL.yaml.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--course", "course", required=True, help="The course id (its folder in the library).")
 @click.option("--pool", "pool", required=True, help="The pool name: the quiz file and pool id (lowercase, digits, hyphens).")
@@ -76,10 +76,10 @@ def bank_template(out: Path) -> None:
     click.echo(f"已写入 / written: {out}")
 
 
-@click.command("export-bank", help="Write every question of a course's quizzes as Moodle XML, GIFT or the Excel template.")
+@click.command("export-bank", help="Write every question of a course's quizzes as Moodle XML, GIFT, Aiken, the Excel template or a QTI 3.0 package (.zip).")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--course", "course", required=True, help="The course id (its folder in the library).")
-@click.option("--format", "format_", type=click.Choice(["moodle", "gift", "xlsx", "aiken"]), required=True)
+@click.option("--format", "format_", type=click.Choice(["moodle", "gift", "xlsx", "aiken", "qti"]), required=True)
 @click.option("--language", type=click.Choice(["zh-CN", "en"]), default="zh-CN", help="The language of the texts written.")
 @click.option("--library", type=click.Path(path_type=Path, file_okay=False), default=None, help="The course library (default: AFTERSALES_CONTENT_PATH).")
 def export_bank(out: Path, course: str, format_: str, language: str, library) -> None:
@@ -87,7 +87,7 @@ def export_bank(out: Path, course: str, format_: str, language: str, library) ->
     from lti_tool.banks.export import course_bank
 
     try:
-        bank = course_bank((library or _library()) / course, language, media=format_ == "moodle")
+        bank = course_bank((library or _library()) / course, language, media=format_ in ("moodle", "qti"))
     except BankError as exc:
         raise click.ClickException(str(exc.message)) from exc
     data, skipped = _formats()[format_].write(bank)

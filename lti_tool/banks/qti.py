@@ -6,7 +6,12 @@ Read: ``choiceInteraction`` (single or multiple choice by the response's cardina
 (a short answer, its ``rubricBlock`` the reference answer) and the pictures an item
 shows, looked up inside the package only (a path that leaves it is refused). Every
 other interaction is reported per item. QTI 3.0 names (``qti-choice-interaction``,
-``response-identifier``) read as their 2.1 forms. QTI 1.2 is not read.
+``response-identifier``) read as their 2.1 forms. What this module's :func:`write`
+puts in a package reads back: the feedback and explanation (``modalFeedback``
+``feedback`` / ``explanation``), each option's ``feedbackInline``, all-or-nothing
+scoring (a ``responseCondition`` instead of a mapped sum) and the pools (the sections
+of the package's assessment tests). QTI 1.2 (``questestinterop``: Canvas's export ZIP,
+Blackboard) is read by :mod:`lti_tool.banks.qti12`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import posixpath
 import re
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 from xml.etree.ElementTree import tostring
 
 import defusedxml.ElementTree as SafeET
@@ -25,6 +31,7 @@ from lti_tool.banks.text import html_to_markdown, safe_name
 from lti_tool.banks.writer import MEDIA
 from lti_tool.catalog.media import IMAGE_TYPES
 
+CANVAS_FILEBASE = "$IMS-CC-FILEBASE$"
 INTERACTIONS = {"choiceInteraction", "textEntryInteraction", "extendedTextInteraction", "matchInteraction",
                 "orderInteraction", "associateInteraction", "gapMatchInteraction", "inlineChoiceInteraction",
                 "hotspotInteraction", "hottextInteraction", "sliderInteraction", "uploadInteraction",
@@ -58,12 +65,26 @@ def _parse(data: bytes, where: str):
     except SafeET.ParseError as exc:
         raise BankError(f"{where} 不是有效的 XML：{exc}", f"{where} is not well-formed XML: {exc}") from exc
     if _camel(root.tag) == "questestinterop":
-        raise BankError("不支持 QTI 1.2：请导出为 QTI 2.1 或 3.0", "QTI 1.2 is not read: export QTI 2.1 or 3.0")
+        return root  # QTI 1.2: its names are kept for qti12
     _normalise(root)
     return root
 
 
+def _fetcher(archive: zipfile.ZipFile, names: set[str], base: str):
+    """``fetch(ref)``: the bytes of the package file a picture of ``base`` points at
+    (Canvas's ``$IMS-CC-FILEBASE$/`` is the package's ``web_resources/``), or None."""
+
+    def fetch(ref: str) -> bytes | None:
+        if ref.startswith(CANVAS_FILEBASE):
+            return _member(archive, names, "imsmanifest.xml", "web_resources/" + ref[len(CANVAS_FILEBASE):].lstrip("/"))
+        return _member(archive, names, base, ref)
+
+    return fetch
+
+
 def read(path: Path) -> Bank:
+    from lti_tool.banks import qti12
+
     bank = Bank(str(path), "QTI")
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -71,16 +92,47 @@ def read(path: Path) -> Bank:
             if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
                 raise BankError("压缩包解压后过大", f"the package unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB")
             names = {i.filename for i in infos if not i.is_dir()}
-            for name in sorted(n for n in names if n.lower().endswith(".xml") and posixpath.basename(n) != "imsmanifest.xml"):
-                root = _parse(archive.read(name), name)
+            roots = [(name, _parse(archive.read(name), name)) for name in
+                     sorted(n for n in names if n.lower().endswith(".xml") and posixpath.basename(n) != "imsmanifest.xml")]
+            topics = _topics(roots)
+            for name, root in roots:
                 if root.tag == "assessmentItem":
-                    _item(bank, root, name, lambda ref, base=name: _member(archive, names, base, ref))
+                    _item(bank, root, name, _fetcher(archive, names, name), topics.get(name))
+                elif _camel(root.tag) == "questestinterop":
+                    bank.format = "QTI 1.2"
+                    qti12.read_root(bank, root, name, _fetcher(archive, names, name))
     else:
         root = _parse(path.read_bytes(), path.name)
-        if root.tag != "assessmentItem":
-            raise BankError("不是 QTI 题目（根元素应为 assessmentItem）", "not a QTI item (the root element is not assessmentItem)")
-        _item(bank, root, path.name, lambda ref: None)
+        if _camel(root.tag) == "questestinterop":
+            bank.format = "QTI 1.2"
+            qti12.read_root(bank, root, path.name, lambda ref: None)
+        elif root.tag != "assessmentItem":
+            raise BankError("不是 QTI 题目（根元素应为 assessmentItem 或 questestinterop）", "not a QTI item (the root element is not assessmentItem or questestinterop)")
+        else:
+            _item(bank, root, path.name, lambda ref: None)
     return bank
+
+
+def _topics(roots) -> dict[str, str]:
+    """Item file → the title of the test section that holds it (the pool)."""
+    found: dict[str, str] = {}
+    for name, root in roots:
+        if root.tag != "assessmentTest":
+            continue
+        for section in root.iter("assessmentSection"):
+            title = section.get("title") or section.get("identifier")
+            for ref in section.findall("assessmentItemRef"):
+                href = posixpath.normpath(posixpath.join(posixpath.dirname(name), ref.get("href") or ""))
+                if title and href not in found:
+                    found[href] = title
+    return found
+
+
+def write(bank: Bank) -> tuple[bytes, list[str]]:
+    """``bank`` as a QTI 3.0 content package (see :mod:`lti_tool.banks.qti3`)."""
+    from lti_tool.banks import qti3
+
+    return qti3.write(bank)
 
 
 def _member(archive: zipfile.ZipFile, names: set[str], base: str, ref: str) -> bytes | None:
@@ -93,7 +145,7 @@ def _member(archive: zipfile.ZipFile, names: set[str], base: str, ref: str) -> b
     return archive.read(target)
 
 
-def _item(bank: Bank, root, name: str, fetch) -> None:
+def _item(bank: Bank, root, name: str, fetch, topic: str | None = None) -> None:
     bank.seen += 1
     if bank.seen > MAX_QUESTIONS:
         raise BankError(f"题目超过 {MAX_QUESTIONS} 道", f"more than {MAX_QUESTIONS} questions")
@@ -114,10 +166,27 @@ def _item(bank: Bank, root, name: str, fetch) -> None:
     item = reader(bank, where, body, found, responses, lambda element: _markdown(bank, where, element, fetch))
     if item is None:
         return
-    item.name, item.points = title, _points(root)
-    if root.find("modalFeedback") is not None:
-        bank.note(where, "按条件显示的反馈（modalFeedback）未保留", "conditional feedback (modalFeedback) is not kept")
+    item.name, item.points, item.topic = title, _points(root), topic
+    if item.type in ("multiple_choice", "fill_blank") and _all_or_nothing(root):
+        item.partial = False
+    for feedback in root.findall("modalFeedback"):
+        key = feedback.get("identifier")
+        if key in ("feedback", "explanation") and getattr(item, key) is None:
+            setattr(item, key, _markdown(bank, where, feedback, fetch) or None)
+        else:
+            bank.note(where, "按条件显示的反馈（modalFeedback）未保留", "conditional feedback (modalFeedback) is not kept")
     bank.items.append(item)
+
+
+def _all_or_nothing(root) -> bool:
+    """The score is set only inside conditions (full points when all is right), not as
+    a mapped sum."""
+    processing = root.find("responseProcessing")
+    if processing is None or processing.get("template"):
+        return False
+    scored = [e for e in processing.iter("setOutcomeValue") if e.get("identifier") == "SCORE"]
+    top = [e for e in processing.findall("setOutcomeValue") if e.get("identifier") == "SCORE"]
+    return bool(scored) and not top
 
 
 def _points(root) -> int:
@@ -134,17 +203,24 @@ def _points(root) -> int:
 
 
 def _markdown(bank: Bank, where: str, element, fetch) -> str:
+    return html_markdown(bank, where, tostring(element, encoding="unicode"), fetch)
+
+
+def html_markdown(bank: Bank, where: str, html: str, fetch) -> str:
+    """An HTML fragment as Markdown; each picture it shows that ``fetch(src)`` finds
+    (inside the package, of an allowed type) goes into ``bank.media``."""
+
     def image(src: str, alt: str) -> str:
-        data = fetch(src)
-        suffix = posixpath.splitext(src)[1].lower()
+        path = unquote(src.split("?", 1)[0].split("#", 1)[0])  # a URL's query and %-escapes dropped
+        data = fetch(path)
+        suffix = posixpath.splitext(path)[1].lower()
         if data is None or suffix not in IMAGE_TYPES:
             bank.note(where, f"图片 {src} 不在包内或类型不允许，已去掉", f"picture {src} is not inside the package or not an allowed type: left out")
             return alt
-        safe = safe_name(posixpath.basename(src))
+        safe = safe_name(posixpath.basename(path))
         bank.media[safe] = data
         return f"![{alt or safe}]({MEDIA}{safe})"
 
-    html = tostring(element, encoding="unicode")
     return html_to_markdown(html, image)
 
 
@@ -159,7 +235,13 @@ def _choice(bank, where, body, found, responses, markdown) -> Item | None:
     (interaction,) = found
     right, response = _correct(responses, interaction.get("responseIdentifier"))
     choices = interaction.findall("simpleChoice")
-    options = [Option(markdown(c), correct=c.get("identifier") in right) for c in choices]
+    options = []
+    for choice in choices:
+        inline = choice.find("feedbackInline")
+        if inline is not None:
+            choice.remove(inline)
+        options.append(Option(markdown(choice), correct=choice.get("identifier") in right,
+                              feedback=(markdown(inline) or None) if inline is not None else None))
     if len(options) < 2 or not right:
         bank.error(where, "选择题需要至少两个选项和正确答案", "a choice item needs two options and a correct response")
         return None

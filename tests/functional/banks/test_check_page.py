@@ -92,3 +92,24 @@ def test_hr_finds_the_page_from_the_console(people, platform):
     assert "/manage/" in hr.response.text and "培训管理" in hr.response.text  # the training management section
     hr.follow("培训管理")
     assert "/banks/" in hr.response.text and "检查题库" in hr.response.text
+
+
+def test_a_canvas_qti_export_is_checked_on_the_page(people, platform):
+    hr = people("hr")
+    base = platform.tool_base_url
+    canvas = FILES / "canvas"
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for file in sorted(canvas.rglob("*")):
+            if file.is_file():
+                archive.write(file, file.relative_to(canvas).as_posix())
+    response = upload(hr, base, "canvas-export.zip", data.getvalue(), pool="canvas")
+    assert response.status_code == 200, response.text[:500]
+    page = response.text
+    assert "判断题" in page and "填空题" in page
+    assert "(工具配对): 题型“配对题”（matching_question）在本系统中没有对应题型，未导入" in page
+    link = page.split('id="bank-download" href="')[1].split('"')[0]
+    archive = zipfile.ZipFile(io.BytesIO(hr.session.get(base + link, timeout=15).content))
+    assert "media/canvas-lock.png" in archive.namelist()
+    quiz = yaml.safe_load(archive.read("quizzes/canvas.yaml"))
+    assert sum(len(p["questions"]) for p in quiz["pools"]) == 7

@@ -64,7 +64,7 @@ def test_gift_and_aiken_by_sniffing(tmp_path):
 
 def test_export_each_format_and_import_it_back(tmp_path):
     lib = library(tmp_path)
-    for fmt, suffix in (("moodle", ".xml"), ("gift", ".gift"), ("xlsx", ".xlsx")):
+    for fmt, suffix in (("moodle", ".xml"), ("gift", ".gift"), ("xlsx", ".xlsx"), ("qti", ".zip")):
         out = tmp_path / f"out{suffix}"
         result = run("content", "export-bank", out, "--course", "basics", "--format", fmt, "--library", lib)
         assert result.exit_code == 0, result.output

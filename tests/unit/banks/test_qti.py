@@ -75,7 +75,11 @@ def test_hostile_and_unsupported_packages_are_refused(package, tmp_path, monkeyp
     monkeypatch.setattr(qti, "MAX_UNPACKED_BYTES", 100)
     with pytest.raises(BankError, match="unpacks"):
         read_bank(package)
+    other = tmp_path / "other.xml"
+    other.write_text('<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="t"/>')
+    with pytest.raises(BankError, match="not a QTI item"):
+        read_bank(other, "qti")
     old = tmp_path / "old.xml"
     old.write_text('<questestinterop><item ident="1"/></questestinterop>')
-    with pytest.raises(BankError, match="QTI 1.2 is not read"):
-        read_bank(old)
+    bank = read_bank(old)  # QTI 1.2 is read (tests/unit/banks/test_qti12.py); an item with no response is reported
+    assert bank.format == "QTI 1.2" and bank.items == [] and "no response" in bank.errors[0].en

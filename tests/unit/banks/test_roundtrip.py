@@ -1,4 +1,4 @@
-"""Ours → Moodle XML / GIFT / Excel / Aiken → ours keeps every field the format holds."""
+"""Ours → Moodle XML / GIFT / Excel / Aiken / QTI 3.0 → ours keeps every field the format holds."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from lti_tool.banks.writer import write_bank
 from tests.unit.banks.conftest import assert_library_ok
 
 BUNDLED = Path(__file__).parents[3] / "content" / "fault-diagnosis-repair"
-SUFFIX = {"moodle": ".xml", "gift": ".gift", "xlsx": ".xlsx", "aiken": ".txt"}
+SUFFIX = {"moodle": ".xml", "gift": ".gift", "xlsx": ".xlsx", "aiken": ".txt", "qti": ".zip"}
 #: What each format cannot hold, so what is not compared after the round trip.
 LOST = {
     "moodle": {"name"},
     "gift": {"name", "points", "feedback"},
     "xlsx": {"name", "feedback", "option_feedback", "partial_choice"},
     "aiken": {"name", "points", "feedback", "explanation", "topic", "option_feedback"},
+    "qti": set(),  # every field of the six types but the case analysis (reported, see below)
 }
 
 
@@ -41,7 +42,7 @@ def comparable(item, lost: set[str]) -> dict:
     return data
 
 
-@pytest.mark.parametrize("fmt", ["moodle", "gift", "xlsx", "aiken"])
+@pytest.mark.parametrize("fmt", ["moodle", "gift", "xlsx", "aiken", "qti"])
 @pytest.mark.parametrize("folder", [BUNDLED, Path(__file__).parents[1] / "catalog" / "sample" / "basics"], ids=["bundled", "sample"])
 def test_round_trip_keeps_what_the_format_holds(fmt, folder, tmp_path):
     original = course_bank(folder, "zh-CN")
@@ -60,6 +61,8 @@ def test_exported_names_say_what_each_format_cannot_hold():
     bank = course_bank(BUNDLED)
     _data, moodle_skipped = _formats()["moodle"].write(bank)
     assert moodle_skipped == ["final-exam-wet-conveyor"]  # a case analysis
+    _data, qti_skipped = _formats()["qti"].write(bank)
+    assert qti_skipped == ["final-exam-wet-conveyor"]
     _data, aiken_skipped = _formats()["aiken"].write(bank)
     assert len(aiken_skipped) == len([i for i in bank.items if i.type != "single_choice"])
 
