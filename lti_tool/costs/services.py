@@ -17,7 +17,7 @@ from lti_tool.approvals import flows, services as approvals
 from lti_tool.approvals.models import APPROVED, DEPARTMENT_HEAD, FINANCE, MANAGEMENT, PENDING, Approver
 from lti_tool.costs import money
 from lti_tool.costs.models import CATEGORIES, DRAFT, PAID, Budget, BudgetLine, ExpenseClaim
-from lti_tool.db import owned, utcnow
+from lti_tool.db import owned
 from lti_tool.errors import UserError
 from lti_tool.plans.models import ANNUAL, PlanItem, TrainingPlan
 

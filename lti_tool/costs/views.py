@@ -11,6 +11,7 @@ from lti_tool import auth, db
 from lti_tool.approvals import services as approvals
 from lti_tool.costs import claims, files, money, services
 from lti_tool.costs.models import ATTACHMENT_KINDS, CATEGORIES, ClaimAttachment, ExpenseClaim
+from lti_tool.downloads import xlsx_download
 from lti_tool.errors import UserError
 from lti_tool.lti import roles
 from lti_tool.lti.models import Organisation
@@ -137,8 +138,7 @@ def export(document_id: int):
     session = db.session()
     budget = services.budget_of(session, auth.current_actor().organisation_id, document_id)
     body = versus_xlsx(budget, services.versus(session, budget), services.plan_items_of(session, budget), labels())
-    return current_app.response_class(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                      headers={"Content-Disposition": f'attachment; filename="budget-{budget.year}.xlsx"'})
+    return xlsx_download(body, f"budget-{budget.year}.xlsx")
 
 
 @budget_bp.post("/<int:document_id>")
@@ -423,5 +423,4 @@ def export():
     rows, _total = claims.listing(session, auth.current_actor().organisation_id, page=1, per_page=100000, **filters)
     body = claims_xlsx(rows, services.over_budget(session, [c for c, _e in rows]), labels(),
                        {c.id: claims.target_label(session, c) for c, _e in rows})
-    return current_app.response_class(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                      headers={"Content-Disposition": 'attachment; filename="expense-claims.xlsx"'})
+    return xlsx_download(body, "expense-claims.xlsx")

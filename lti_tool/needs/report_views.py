@@ -5,7 +5,7 @@ and, on an annual plan's page, naming the approved reports it answers."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
@@ -108,9 +108,7 @@ def submit_report(document_id: int):
 @bp.get("/reports/<int:document_id>.pdf")
 @hr_only
 def report_pdf(document_id: int):
-    from weasyprint import HTML
-
-    from lti_tool.plans.views import _no_fetch
+    from lti_tool.downloads import pdf_download
 
     session = db.session()
     found = report.report_of(session, _organisation(), document_id)
@@ -119,10 +117,7 @@ def report_pdf(document_id: int):
                            sections=report.section_labels(), text=report.render_text, versions=versions,
                            latest=versions[0] if versions else None,
                            plans=report.plans_answering(session, found.id), **approval_labels())
-    body = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
-    name = f"needs-report-{found.year}-{found.id}.pdf"
-    return current_app.response_class(body, mimetype="application/pdf",
-                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf_download(html, f"needs-report-{found.year}-{found.id}.pdf")
 
 
 # -- an annual plan (its page's form): the approved reports it answers -------------------------------------

@@ -4,14 +4,15 @@ report (planned against delivered) as a page with charts, a PDF and a spreadshee
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lti_tool import auth, db
 from lti_tool.hr.charts import bar_chart
 from lti_tool.plans import bp, delivery, execution, services
 from lti_tool.plans.assignment_views import today
-from lti_tool.plans.views import _no_fetch, catalogue, hr_only
+from lti_tool.downloads import pdf_download, xlsx_download
+from lti_tool.plans.views import catalogue, hr_only
 from lti_tool.practical.helpers import organisation_zone
 
 
@@ -88,15 +89,10 @@ def execution_page(document_id: int):
 @bp.get("/<int:document_id>/execution.pdf")
 @hr_only
 def execution_pdf(document_id: int):
-    from weasyprint import HTML
-
     found = _report(document_id)
     html = render_template("plans/execution_pdf.html", report=found, plan=found.plan, charts=_charts(found),
                            courses=catalogue())
-    body = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
-    name = f"plan-{found.plan.year}-{found.plan.kind}-{found.plan.id}-execution.pdf"
-    return current_app.response_class(body, mimetype="application/pdf",
-                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf_download(html, f"plan-{found.plan.year}-{found.plan.kind}-{found.plan.id}-execution.pdf")
 
 
 @bp.get("/<int:document_id>/execution.xlsx")
@@ -106,7 +102,5 @@ def execution_xlsx(document_id: int):
     from lti_tool.plans.views import labels
 
     found = _report(document_id)
-    name = f"plan-{found.plan.year}-{found.plan.kind}-{found.plan.id}-execution.xlsx"
-    return current_app.response_class(to_xlsx(found, catalogue(), labels()),
-                                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return xlsx_download(to_xlsx(found, catalogue(), labels()),
+                         f"plan-{found.plan.year}-{found.plan.kind}-{found.plan.id}-execution.xlsx")

@@ -189,31 +189,22 @@ def submit(document_id: int):
 @bp.get("/<int:document_id>.pdf")
 @hr_only
 def export_pdf(document_id: int):
-    from weasyprint import HTML
+    from lti_tool.downloads import pdf_download
 
     session = db.session()
     plan = services.plan_of(session, _organisation(), document_id)
     versions = approvals.history(session, services.approval_kind(plan.kind), plan.id)
     html = render_template("plans/plan_pdf.html", plan=plan, courses=catalogue(), versions=versions,
                            latest=versions[0] if versions else None, **_needs_reports(session, plan))
-    body = HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
-    name = f"plan-{plan.year}-{plan.kind}-{plan.id}.pdf"
-    return current_app.response_class(body, mimetype="application/pdf",
-                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"the PDF fetches no URL ({url})")
+    return pdf_download(html, f"plan-{plan.year}-{plan.kind}-{plan.id}.pdf")
 
 
 @bp.get("/<int:document_id>.xlsx")
 @hr_only
 def export(document_id: int):
+    from lti_tool.downloads import xlsx_download
     from lti_tool.plans.exports import plan_xlsx
 
     plan = services.plan_of(db.session(), _organisation(), document_id)
-    body = plan_xlsx(plan, catalogue(), labels())
-    name = f"plan-{plan.year}-{plan.kind}-{plan.id}.xlsx"
-    return current_app.response_class(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                      headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return xlsx_download(plan_xlsx(plan, catalogue(), labels()), f"plan-{plan.year}-{plan.kind}-{plan.id}.xlsx")
 

@@ -69,12 +69,8 @@ def xlsx(tf: TrainingFile) -> bytes:
 
 
 def pdf(tf: TrainingFile) -> bytes:
-    from weasyprint import HTML
+    from lti_tool.downloads import pdf_of
 
     html = render_template("records/file_pdf.html", tf=tf, kinds=kind_labels(), statuses=status_labels(),
                            score_text=score_text)
-    return HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"the PDF fetches no URL ({url})")
+    return pdf_of(html)

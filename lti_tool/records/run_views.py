@@ -53,7 +53,7 @@ def run_list():
 
 
 def _summary_pdf(run: runs.Run) -> bytes:
-    from weasyprint import HTML
+    from lti_tool.downloads import pdf_of
 
     items = run.items()
     charts = [
@@ -68,11 +68,7 @@ def _summary_pdf(run: runs.Run) -> bytes:
             (str(LABELS[k]), v) for k, v in run.questionnaire.averages.items()], maximum=5.0, unit=""))
     html = render_template("records/summary_pdf.html", run=run, items=items, charts=charts, labels=LABELS,
                            minimum=MIN_RESPONSES)
-    return HTML(string=html, base_url="about:blank", url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"the report fetches no URL ({url})")
+    return pdf_of(html)
 
 
 @bp.route("/runs/<int:context_id>/<path:course_id>/summary.pdf")

@@ -197,10 +197,12 @@ def test_the_wheel_installed_elsewhere_runs_every_feature(tmp_path, database, br
 
         # The training department's pages and the certificate design, from the installed package.
         for path in ("/manage/", "/manage/plans/", "/manage/assignments/", "/manage/needs/", "/approvals/",
-                     "/approvals/approvers", "/banks/", "/hr/certificate-design"):
+                     "/approvals/approvers", "/banks/", "/hr/certificate-design", "/manage/needs/reports/",
+                     "/manage/needs/feedback", "/manage/needs/industry", "/manage/needs/analysis",
+                     "/manage/trainers/", "/manage/budget/", "/manage/claims/"):
             hr.get(base + path)
             ok(hr, f"HR {path}", assets)
-        for path in ("/learn/assigned/", "/needs/", "/approvals/"):
+        for path in ("/learn/assigned/", "/needs/", "/approvals/", "/trainers/", "/claims/"):
             learner.get(base + path)
             ok(learner, f"learner {path}", assets)
 

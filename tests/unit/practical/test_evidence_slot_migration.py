@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from lti_tool import migrate
-from lti_tool.catalog.models import Course, CourseVersion
+from lti_tool.catalog.models import CourseVersion
 from lti_tool.lti.models import Context, Deployment, Platform, User
 from lti_tool.practical.models import Assessment, Evidence
 from tests.unit.test_migrations_forward import empty_engine  # noqa: F401  (fixture)
@@ -26,11 +26,13 @@ def test_existing_photos_get_slots_in_upload_order(empty_engine):  # noqa: F811
         session.flush()
         deployment = Deployment(platform_id=platform.id, deployment_id="1")
         learner = User(platform_id=platform.id, sub="4", name="张伟")
-        course = Course(slug="basics")
-        session.add_all([deployment, learner, course])
+        session.add_all([deployment, learner])
         session.flush()
+        # the course by SQL too: catalog_course gained columns after this revision
+        session.execute(text("INSERT INTO catalog_course (slug, created_at) VALUES ('basics', '2026-03-01 09:00:00')"))
+        course_id = session.scalar(text("SELECT id FROM catalog_course WHERE slug = 'basics'"))
         context = Context(deployment_pk=deployment.id, lms_context_id="3", title="课")
-        version = CourseVersion(course_id=course.id, version="1", content_hash="h", category="general", manifest={},
+        version = CourseVersion(course_id=course_id, version="1", content_hash="h", category="general", manifest={},
                                 lessons=[], quizzes=[], practical=[], assets={})
         session.add_all([context, version])
         session.flush()
