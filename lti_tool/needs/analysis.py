@@ -56,14 +56,14 @@ class Analysis:
 def analyses(session: Session, organisation_id: int, *, year: int | None = None, department: str | None = None,
              position: str | None = None) -> list[Analysis]:
     settings = mapping.settings_of(session, organisation_id)
-    titles = course_titles()
+    titles = course_titles(organisation_id)
     return [task_analysis(session, organisation_id, settings.pass_threshold, titles, year, department, position),
             performance_analysis(session, organisation_id, settings.satisfaction_threshold,
                                  settings.complaint_threshold, titles, year, department, position),
             forward_analysis(session, organisation_id, titles, year, department, position)]
 
 
-def course_titles() -> dict[str, str]:
+def course_titles(organisation_id: int) -> dict[str, str]:
     """The catalogue's course titles in the current language (empty outside an app)."""
     from flask import has_app_context
 
@@ -71,7 +71,7 @@ def course_titles() -> dict[str, str]:
         return {}
     from lti_tool.plans.views import catalogue
 
-    return catalogue()
+    return catalogue(organisation_id)
 
 
 def _round(value: float | None) -> float | None:

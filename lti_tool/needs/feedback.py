@@ -32,7 +32,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.hr.roster import RowError, cells
+from lti_tool.hr.roster import MAX_BYTES, RowError, cells  # noqa: F401  (the feedback file's limit too)
 from lti_tool.needs.analysis_models import COMPLAINT, SATISFACTION, CustomerFeedback
 from lti_tool.records.models import Employee
 

@@ -55,15 +55,16 @@ def _organisation() -> int:
     return auth.current_actor().organisation_id
 
 
-def catalogue() -> dict[str, str]:
+def catalogue(organisation_id: int | None = None) -> dict[str, str]:
     """The catalogue's courses, by id, with their titles in the page's language: the
-    library's, then the organisation's own (never another organisation's)."""
+    library's, then the organisation's own (never another organisation's);
+    ``organisation_id``: whose (the acting user's organisation by default)."""
     from lti_tool.banks.courses import own_items
     from lti_tool.catalog.library import load_library
 
     library = load_library(current_app.config["SETTINGS"].resolved_content_path, strict=False)
     courses = {course_id: tr(dict(course.manifest.title)) for course_id, course in sorted(library.courses.items())}
-    for item in own_items(db.session(), _organisation()):
+    for item in own_items(db.session(), organisation_id if organisation_id is not None else _organisation()):
         if item.kind == "course":
             courses.setdefault(item.id, tr(item.titles.model_dump(by_alias=True)))
     return courses
