@@ -41,7 +41,10 @@ def test_a_cookieless_session_works_in_its_window_and_nowhere_else(app, live_too
             frame.locator("#resume").click()  # a link
             frame.wait_for_url(re.compile(r".*/learn/lesson/learn-basics/first.*"))
             assert "倾听" in frame.locator("#lesson-body").inner_text()
-            assert frame.locator("#lesson-body img").evaluate("img => img.complete && img.naturalWidth > 0")
+            # the picture loads with the window's secret (waited for: wait_for_url returns at the commit,
+            # before the picture has arrived)
+            frame.wait_for_function("() => { const img = document.querySelector('#lesson-body img');"
+                                    " return img && img.complete && img.naturalWidth > 0; }", timeout=15000)
             assert "_w=" not in frame.url
             frame.locator("#finish-lesson").click()  # a form posted
             frame.wait_for_url(re.compile(r".*/learn/lesson/learn-basics/second.*"))
