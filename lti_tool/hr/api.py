@@ -74,6 +74,7 @@ def _page(items: list, total: int, page: int, per_page: int) -> dict:
 def employee_json(e: Employee) -> dict:
     return {"employee_number": e.employee_number, "name": e.name, "department": e.department,
             "position": e.position, "hire_date": e.hire_date.isoformat() if e.hire_date else None,
+            "manager_number": e.manager_number or None,
             "source": e.source}
 
 

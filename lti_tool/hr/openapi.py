@@ -68,6 +68,7 @@ def document(server_url: str) -> dict:
                 "Employee": {"type": "object", "properties": {
                     "employee_number": STRING_OR_NULL, "name": {"type": "string"}, "department": {"type": "string"},
                     "position": {"type": "string"}, "hire_date": {"type": ["string", "null"], "format": "date"},
+                    "manager_number": {"type": ["string", "null"], "description": "the manager's employee number"},
                     "source": {"type": "string", "enum": ["lms", "roster"]}}},
                 "Record": {"type": "object", "properties": {
                     "employee_number": STRING_OR_NULL, "course_id": {"type": "string"}, "kind": {"type": "string"},

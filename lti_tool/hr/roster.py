@@ -1,5 +1,5 @@
 """HR roster import (CSV or XLSX: employee number, name, department, position, hire
-date). ``plan`` reads and checks every row and says what would change (the dry run);
+date, and the manager's employee number). ``plan`` reads and checks every row and says what would change (the dry run);
 ``apply`` makes exactly those changes. A file with any bad row changes nothing: the
 report lists each error by row."""
 
@@ -18,13 +18,15 @@ from lti_tool.lti.models import Platform, User
 from lti_tool.records.employees import prune
 from lti_tool.records.models import BY_HR, Employee, EmployeeUser
 
-FIELDS = ("employee_number", "name", "department", "position", "hire_date")
+FIELDS = ("employee_number", "name", "department", "position", "hire_date", "manager_number")
 HEADERS = {  # accepted header spellings (case and spaces ignored)
     "employee_number": {"employee number", "employee_number", "employee no", "employee no.", "number", "工号", "员工编号"},
     "name": {"name", "姓名"},
     "department": {"department", "部门"},
     "position": {"position", "岗位", "职位"},
     "hire_date": {"hire date", "hire_date", "入职日期"},
+    "manager_number": {"manager", "manager number", "manager_number", "manager's employee number", "上级工号",
+                       "直属上级工号", "上级"},
 }
 MAX_ROWS = 50000
 
@@ -126,6 +128,11 @@ def read(filename: str, data: bytes) -> tuple[list[dict], list[RowError]]:
         for name in ("name", "department", "position"):
             if len(row.get(name) or "") > 255:
                 errors.append(RowError(number, _l("A value is longer than 255 characters."), name))
+        manager = (row.get("manager_number") or "").strip()
+        if manager and manager == row["employee_number"]:
+            errors.append(RowError(number, _l("An employee cannot be their own manager."), manager))
+        elif len(manager) > 64:
+            errors.append(RowError(number, _l("The employee number is too long."), manager[:70]))
         hired = (row.get("hire_date") or "").strip()
         if hired:
             try:
@@ -150,6 +157,15 @@ def plan(session: Session, organisation_id: int, filename: str, data: bytes) -> 
         return result
     existing = {e.employee_number: e for e in session.scalars(select(Employee).where(
         Employee.organisation_id == organisation_id, Employee.employee_number.in_([r["employee_number"] for r in rows])))}
+    managers = {r["manager_number"] for r in rows if r.get("manager_number")} - {r["employee_number"] for r in rows}
+    known = set(session.scalars(select(Employee.employee_number).where(
+        Employee.organisation_id == organisation_id, Employee.employee_number.in_(managers)))) if managers else set()
+    for row in rows:
+        if row.get("manager_number") and row["manager_number"] in managers - known:
+            result.errors.append(RowError(row["row"], _l("The manager's employee number is of nobody in the file "
+                                                          "or in the organisation."), row["manager_number"]))
+    if result.errors:
+        return result
     for row in rows:
         employee = existing.get(row["employee_number"])
         if employee is None:

@@ -66,6 +66,8 @@ class Employee(Base):
     department: Mapped[str] = mapped_column(String(255), default="", index=True)
     position: Mapped[str] = mapped_column(String(255), default="")
     hire_date: Mapped[date | None] = mapped_column(Date)
+    # The employee number of their manager (from the roster): whom they report to.
+    manager_number: Mapped[str] = mapped_column(String(64), default="", server_default="")
     source: Mapped[str] = mapped_column(String(16), default="lms")  # lms | roster
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
