@@ -9,7 +9,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from lti_tool.costs import services, views
+    from lti_tool.costs import claim_views, services, views  # noqa: F401  (claim_views: routes)
 
     for blueprint in (views.budget_bp, views.claims_bp, views.manage_bp):
         app.register_blueprint(blueprint)
