@@ -145,13 +145,18 @@ def read(filename: str, data: bytes) -> tuple[list[dict], list[RowError]]:
     return rows, errors
 
 
+def file_error(exc: ValueError) -> RowError:
+    """Why :func:`cells` could not read a file, as the import's one error."""
+    message = {"file_too_large": _l("The file is larger than 10 MB."),
+               "unknown_type": _l("Upload a .csv or .xlsx file.")}.get(str(exc), _l("The file cannot be read."))
+    return RowError(0, message)
+
+
 def plan(session: Session, organisation_id: int, filename: str, data: bytes) -> Plan:
     try:
         rows, errors = read(filename, data)
     except ValueError as exc:
-        message = {"file_too_large": _l("The file is larger than 10 MB."),
-                   "unknown_type": _l("Upload a .csv or .xlsx file.")}.get(str(exc), _l("The file cannot be read."))
-        return Plan(errors=[RowError(0, message)])
+        return Plan(errors=[file_error(exc)])
     result = Plan(rows=rows, errors=errors)
     if errors:
         return result

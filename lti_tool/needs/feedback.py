@@ -32,7 +32,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.hr.roster import MAX_BYTES, RowError, cells  # noqa: F401  (the feedback file's limit too)
+from lti_tool.hr.roster import MAX_BYTES, RowError, cells, file_error  # noqa: F401  (the feedback file's limit too)
 from lti_tool.needs.analysis_models import COMPLAINT, SATISFACTION, CustomerFeedback
 from lti_tool.records.models import Employee
 
@@ -168,9 +168,7 @@ def plan(session: Session, organisation_id: int, filename: str, data: bytes) -> 
     try:
         rows, errors = read(filename, data)
     except ValueError as exc:
-        message = {"file_too_large": _l("The file is larger than 10 MB."),
-                   "unknown_type": _l("Upload a .csv or .xlsx file.")}.get(str(exc), _l("The file cannot be read."))
-        return Plan(errors=[RowError(0, message)])
+        return Plan(errors=[file_error(exc)])
     result = Plan(rows=rows, errors=errors)
     if errors:
         return result
